@@ -1,0 +1,4 @@
+package dev.letterpress;
+
+public final class App {
+}

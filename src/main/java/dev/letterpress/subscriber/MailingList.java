@@ -1,0 +1,3 @@
+package dev.letterpress.subscriber;
+
+public record MailingList(long id, String name, String description) {}
