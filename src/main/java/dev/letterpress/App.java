@@ -1,4 +1,135 @@
 package dev.letterpress;
 
-public final class App {
+import dev.letterpress.config.Config;
+import dev.letterpress.db.Database;
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.delivery.DeliveryEngine;
+import dev.letterpress.delivery.Mailer;
+import dev.letterpress.delivery.SmtpMailer;
+import dev.letterpress.issue.SectionTypes;
+import dev.letterpress.render.IssueRenderer;
+import dev.letterpress.render.TemplateRoot;
+import dev.letterpress.render.Templates;
+import dev.letterpress.schedule.Campaigns;
+import dev.letterpress.schedule.Scheduling;
+import dev.letterpress.schedule.WeeklySchedules;
+import dev.letterpress.subscriber.CsvImporter;
+import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.EventStore;
+import dev.letterpress.tracking.LinkRegistry;
+import dev.letterpress.tracking.PublicUrls;
+import dev.letterpress.tracking.Secrets;
+import dev.letterpress.tracking.TokenCodec;
+import dev.letterpress.tracking.Tracker;
+import dev.letterpress.web.MailboxView;
+import dev.letterpress.web.PublicServer;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the only class that knows every package. Builds everything by constructor in the
+ * order of the flow (store, issue, render, delivery, schedule, tracking, web); {@link #start()} starts the
+ * scheduler and the HTTP server; {@link #close()} stops them in reverse, letting sends record what they did.
+ */
+public final class App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    public final Config config;
+    public final Database db;
+    public final SubscriberStore subscribers;
+    public final CsvImporter importer;
+    public final CampaignStore campaignStore;
+    public final IssueRenderer renderer;
+    public final EventStore events;
+    public final Tracker tracker;
+    public final PublicUrls urls;
+    public final DeliveryEngine engine;
+    public final Campaigns campaigns;
+    public final WeeklySchedules weekly;
+    private final Scheduling scheduling;
+    private final PublicServer server;
+    private boolean started;
+
+    private App(Config config, Mailer mailer, MailboxView mailbox, Clock clock) {
+        this.config = config;
+        this.db = Database.open(config);
+        Jdbc jdbc = db.jdbc();
+        this.subscribers = new SubscriberStore(jdbc, clock);
+        this.importer = new CsvImporter(db.dataSource(), clock);
+        this.campaignStore = new CampaignStore(jdbc, clock);
+        TemplateRoot root = TemplateRoot.resolve(config.templatesDir());
+        Templates templates = new Templates(root);
+        this.renderer = new IssueRenderer(templates, SectionTypes.load(root.path()), config.sender());
+        TokenCodec tokens = new TokenCodec(Secrets.trackingSecret(config.trackingSecret(), jdbc));
+        this.urls = new PublicUrls(config.http().publicBaseUrl(), tokens);
+        LinkRegistry links = new LinkRegistry(jdbc);
+        this.events = new EventStore(jdbc, clock);
+        this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events,
+                mailer != null ? mailer : new SmtpMailer(config.smtp()), urls, links, config, clock, nodeName());
+        this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
+        this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock);
+        this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
+        scheduling.wire(engine, weekly);
+        this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock);
+        this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox);
+    }
+
+    /** Builds the app over SMTP from the config; nothing runs until {@link #start()}. */
+    public static App create(Config config) {
+        return new App(config, null, null, Clock.systemUTC());
+    }
+
+    /** Builds the app with another mail transport and, for the demo, a mailbox page. */
+    public static App create(Config config, Mailer mailer, MailboxView mailbox, Clock clock) {
+        return new App(config, mailer, mailbox, clock);
+    }
+
+    /** Just the issue checker and renderer: validating an issue needs no database. */
+    public static IssueRenderer issueRenderer(Config config) {
+        TemplateRoot root = TemplateRoot.resolve(config.templatesDir());
+        return new IssueRenderer(new Templates(root), SectionTypes.load(root.path()), config.sender());
+    }
+
+    /** Starts sending (scheduler, interrupted campaigns resume from their ledger) and serving. */
+    public App start() {
+        scheduling.start();
+        int resumed = campaigns.resumeInterrupted();
+        if (resumed > 0) {
+            log.info("resuming {} interrupted campaign(s) from their ledger", resumed);
+        }
+        server.start();
+        started = true;
+        return this;
+    }
+
+    public int httpPort() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        engine.stop();
+        if (started) {
+            server.close();
+        }
+        scheduling.close();
+        db.close();
+    }
+
+    private static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        long pid = ManagementFactory.getRuntimeMXBean().getPid();
+        return host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
 }

@@ -95,7 +95,8 @@ public final class ConfigLoader {
         Path dataDir = Path.of(nonEmpty("data.dir"));
         String dbUrl = raw("db.url");
         if (dbUrl.isEmpty()) {
-            dbUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("letterpress") + ";DB_CLOSE_ON_EXIT=FALSE";
+            // AUTO_SERVER lets the CLI read and write while `serve` or `demo` holds the file.
+            dbUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("letterpress") + ";AUTO_SERVER=TRUE";
         } else if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw bad("db.url", dbUrl, "a jdbc:h2: or jdbc:postgresql: URL, or empty for the embedded H2 database");
         }

@@ -131,6 +131,11 @@ public final class SubscriberStore {
         }
     }
 
+    /** Parses a stored attributes column (other packages read subscriber rows in their own queries). */
+    public static Map<String, String> attributes(String json) {
+        return fromJson(json);
+    }
+
     static Map<String, String> fromJson(String json) {
         try {
             return json == null || json.equals("{}") ? Map.of() : JSON.readValue(json, ATTRIBUTES);

@@ -3,7 +3,7 @@
 
 CREATE TABLE app_settings (
   name  VARCHAR(100)  PRIMARY KEY,
-  value VARCHAR(4000) NOT NULL
+  setting_value VARCHAR(4000) NOT NULL
 );
 
 CREATE TABLE mailing_lists (

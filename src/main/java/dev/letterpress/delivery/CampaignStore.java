@@ -1,0 +1,107 @@
+package dev.letterpress.delivery;
+
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import dev.letterpress.subscriber.NotFoundException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Issues as stored documents, campaigns and their status, and the ledger's counts. */
+public final class CampaignStore {
+    private final Jdbc jdbc;
+    private final Sql sql = Sql.load("campaigns");
+    private final Sql ledger = Sql.load("ledger");
+    private final Clock clock;
+
+    public CampaignStore(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Stores an issue document; callers validate it first. */
+    public long saveIssue(String name, String json) {
+        return jdbc.insert(sql.get("insert-issue"), name, json, clock.instant());
+    }
+
+    public String issueDocument(long issueId) {
+        return jdbc.one(sql.get("issue-document"), rs -> rs.getString(1), issueId)
+                .orElseThrow(() -> new NotFoundException("no issue #" + issueId));
+    }
+
+    public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId) {
+        return jdbc.inTransaction(c -> {
+            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant());
+            for (long listId : listIds) {
+                Jdbc.update(c, sql.get("insert-campaign-list"), id, listId);
+            }
+            return id;
+        });
+    }
+
+    public Optional<Campaign> find(long id) {
+        return jdbc.one(sql.get("campaign"), CampaignStore::campaign, id);
+    }
+
+    public Campaign require(long id) {
+        return find(id).orElseThrow(() -> new NotFoundException("no campaign #" + id + "; list them with: letterpress campaigns list"));
+    }
+
+    public List<Campaign> inStatus(String status) {
+        return jdbc.query(sql.get("campaigns-in-status"), CampaignStore::campaign, status);
+    }
+
+    public List<Campaign> recent(int limit) {
+        return jdbc.query(sql.get("recent-campaigns"), CampaignStore::campaign, limit);
+    }
+
+    public List<Long> listIds(long campaignId) {
+        return jdbc.query(sql.get("campaign-list-ids"), rs -> rs.getLong(1), campaignId);
+    }
+
+    /** The list a recipient was reached through; for subscriber 0 (the shared web view), the campaign's first list. */
+    public Optional<Map.Entry<Long, String>> recipientList(long campaignId, long subscriberId) {
+        return subscriberId == 0
+                ? jdbc.one(sql.get("first-list"), rs -> Map.entry(rs.getLong(1), rs.getString(2)), campaignId)
+                : jdbc.one(sql.get("recipient-list"), rs -> Map.entry(rs.getLong(1), rs.getString(2)), campaignId, subscriberId);
+    }
+
+    public void setStatus(long id, String status, String reason) {
+        jdbc.update(sql.get("set-status"), status, reason, id);
+    }
+
+    /** Moves the status only if it is still {@code expected}; returns whether it moved. */
+    public boolean transition(long id, String expected, String status, String reason) {
+        return jdbc.update(sql.get("set-status-if"), status, reason, id, expected) > 0;
+    }
+
+    boolean markStarted(long id) {
+        return jdbc.update(sql.get("mark-started"), clock.instant(), id) > 0;
+    }
+
+    void markFinished(long id, String summary) {
+        jdbc.update(sql.get("mark-finished"), summary, clock.instant(), id);
+    }
+
+    /** Ledger rows per state, every state present (zero when empty). */
+    public Map<String, Long> stateCounts(long campaignId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String s : List.of("queued", "claimed", "sent", "deferred", "failed", "skipped")) {
+            counts.put(s, 0L);
+        }
+        jdbc.query(ledger.get("state-counts"), rs -> counts.put(rs.getString("state"), rs.getLong("n")), campaignId);
+        return counts;
+    }
+
+    private static Campaign campaign(ResultSet rs) throws SQLException {
+        int size = rs.getInt("audience_size");
+        return new Campaign(rs.getLong("id"), rs.getString("name"), rs.getLong("issue_id"), rs.getString("status"),
+                rs.getString("status_reason"), Jdbc.instant(rs, "send_at"), rs.getBoolean("audience_frozen"),
+                rs.wasNull() ? null : size, Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "finished_at"));
+    }
+}

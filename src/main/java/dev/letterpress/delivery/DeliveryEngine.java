@@ -1,0 +1,188 @@
+package dev.letterpress.delivery;
+
+import dev.letterpress.config.Config;
+import dev.letterpress.issue.IssueInvalidException;
+import dev.letterpress.render.IssueRenderer;
+import dev.letterpress.render.MailComposer;
+import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.EventStore;
+import dev.letterpress.tracking.LinkRegistry;
+import dev.letterpress.tracking.PublicUrls;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a campaign from its ledger: freezes the audience once, then several workers (one SMTP connection
+ * each) claim batches by keyset, send, and write each batch's outcomes. Everything it needs to resume is in
+ * the ledger, so a run can stop at any point and a later run carries on.
+ */
+public final class DeliveryEngine {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+
+    /** How a run ended; {@code retryAt} says when to run again for {@link Kind#RETRY_LATER}. */
+    public record Result(Kind kind, Instant retryAt, String detail) {
+        public enum Kind { FINISHED, RETRY_LATER, PAUSED, STOPPED, NOT_RUNNABLE }
+    }
+
+    private final CampaignStore campaigns;
+    private final Ledger ledger;
+    private final IssueRenderer renderer;
+    private final SubscriberStore subscribers;
+    private final EventStore events;
+    private final Mailer mailer;
+    private final PublicUrls urls;
+    private final LinkRegistry links;
+    private final Config config;
+    private final Clock clock;
+    private final String node;
+    private final Backoff backoff;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    public DeliveryEngine(CampaignStore campaigns, javax.sql.DataSource ds, IssueRenderer renderer, SubscriberStore subscribers,
+                          EventStore events, Mailer mailer, PublicUrls urls, LinkRegistry links, Config config, Clock clock, String node) {
+        this.campaigns = campaigns;
+        this.ledger = new Ledger(ds, clock);
+        this.renderer = renderer;
+        this.subscribers = subscribers;
+        this.events = events;
+        this.mailer = mailer;
+        this.urls = urls;
+        this.links = links;
+        this.config = config;
+        this.clock = clock;
+        this.node = node;
+        Config.Delivery d = config.delivery();
+        this.backoff = new Backoff(d.retryInitial(), d.retryMax(), d.retryGiveUp());
+    }
+
+    /** Asks running sends to finish the message in hand, record what they did, and hand back the rest. */
+    public void stop() {
+        stopping.set(true);
+    }
+
+    public Result run(long campaignId) {
+        Campaign c = campaigns.require(campaignId);
+        if (c.isOver() || Campaign.PAUSED.equals(c.status())) {
+            return new Result(Result.Kind.NOT_RUNNABLE, null, "campaign is " + c.status());
+        }
+        if (!campaigns.markStarted(campaignId)) {
+            return new Result(Result.Kind.NOT_RUNNABLE, null, "campaign could not start");
+        }
+        if (!c.audienceFrozen()) {
+            int size = ledger.freeze(campaignId);
+            log.info("campaign {}: audience frozen, {} recipients", campaignId, size);
+        }
+        MailComposer composer;
+        try {
+            var prepared = renderer.prepare(renderer.parse(campaigns.issueDocument(c.issueId())));
+            composer = new MailComposer(prepared, campaignId, urls, links, config.sender(), clock);
+        } catch (IssueInvalidException e) {
+            // Validated when scheduled; only a template edited since can get here. Pause, never send half-broken mail.
+            campaigns.setStatus(campaignId, Campaign.PAUSED, "issue no longer renders: " + e.getMessage());
+            return new Result(Result.Kind.PAUSED, null, e.getMessage());
+        }
+        Sweep sweep = new Sweep(campaignId, composer, campaigns);
+        int workers = config.delivery().connections();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "send-" + campaignId);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                futures.add(pool.submit(new Worker(sweep, mailer, ledger, events, subscribers, backoff, config.delivery(), clock, node, stopping)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.set(true);
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.error("campaign {}: a send worker failed; the ledger keeps its state for the next run", campaignId, e.getCause());
+            return new Result(Result.Kind.RETRY_LATER, clock.instant().plusSeconds(60), String.valueOf(e.getCause()));
+        } finally {
+            pool.shutdownNow();
+        }
+        return finish(campaignId);
+    }
+
+    private Result finish(long campaignId) {
+        if (stopping.get()) {
+            return new Result(Result.Kind.STOPPED, null, "stopped by shutdown");
+        }
+        Campaign now = campaigns.require(campaignId);
+        if (!Campaign.RUNNING.equals(now.status())) {
+            return new Result(Result.Kind.PAUSED, null, "campaign is " + now.status());
+        }
+        Map<String, Long> counts = campaigns.stateCounts(campaignId);
+        if (counts.get("queued") > 0) {
+            return new Result(Result.Kind.RETRY_LATER, clock.instant(), counts.get("queued") + " recipients still queued");
+        }
+        Instant lease = counts.get("claimed") > 0 ? ledger.nextLeaseExpiry(campaignId) : null;
+        Instant retry = counts.get("deferred") > 0 ? ledger.nextRetry(campaignId) : null;
+        if (lease != null || retry != null) {
+            Instant at = lease == null ? retry : retry == null ? lease : (lease.isBefore(retry) ? lease : retry);
+            String why = counts.get("deferred") + " deferred, " + counts.get("claimed") + " claimed elsewhere; next try at " + at;
+            campaigns.setStatus(campaignId, Campaign.RUNNING, why);
+            return new Result(Result.Kind.RETRY_LATER, at, why);
+        }
+        String summary = counts.get("sent") + " sent, " + counts.get("failed") + " failed, " + counts.get("skipped") + " skipped";
+        campaigns.markFinished(campaignId, summary);
+        links.evict(campaignId);
+        log.info("campaign {} finished: {}", campaignId, summary);
+        return new Result(Result.Kind.FINISHED, null, summary);
+    }
+
+    /** One pass over the ledger by keyset, shared by the workers of a run. */
+    static final class Sweep {
+        final long campaignId;
+        final MailComposer composer;
+        private final CampaignStore campaigns;
+        private long cursor;
+        private boolean exhausted;
+        private volatile boolean halted;
+
+        Sweep(long campaignId, MailComposer composer, CampaignStore campaigns) {
+            this.campaignId = campaignId;
+            this.composer = composer;
+            this.campaigns = campaigns;
+        }
+
+        /** False once someone paused or cancelled the campaign (from any process: it is read from the database). */
+        boolean stillRunning() {
+            return !halted;
+        }
+
+        synchronized List<Ledger.Recipient> next(Ledger ledger, int size, String node, java.time.Duration lease) {
+            while (!exhausted && !halted) {
+                if (!Campaign.RUNNING.equals(campaigns.require(campaignId).status())) {
+                    halted = true;
+                    return List.of();
+                }
+                long[] last = {cursor};
+                List<Ledger.Recipient> batch = ledger.claim(campaignId, cursor, size, node, lease, last);
+                if (last[0] == cursor) {
+                    exhausted = true; // nothing after the cursor: this pass is over
+                    return List.of();
+                }
+                cursor = last[0];
+                if (!batch.isEmpty()) {
+                    return batch;
+                }
+                // the whole batch was skipped (unsubscribed since the freeze): look further
+            }
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.letterpress.delivery;
+
+import dev.letterpress.db.DataException;
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import dev.letterpress.subscriber.Subscriber;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The per-recipient delivery ledger. A row's state moves only after the fact it records: {@code sent} after
+ * the SMTP server accepted the message, {@code claimed} before it is handed to SMTP. Batches are claimed by
+ * keyset on subscriber id.
+ */
+final class Ledger {
+    record Recipient(Subscriber subscriber, long listId, String listName, int attempts, Instant firstFailedAt) {}
+
+    sealed interface Outcome permits Sent, Deferred, Failed, Released {
+        long subscriberId();
+    }
+
+    record Sent(long subscriberId, String reply, String messageId) implements Outcome {}
+
+    record Deferred(long subscriberId, int code, String detail, Instant nextAttempt) implements Outcome {}
+
+    record Failed(long subscriberId, int code, String detail) implements Outcome {}
+
+    record Released(long subscriberId) implements Outcome {}
+
+    private final DataSource ds;
+    private final Jdbc jdbc;
+    private final Sql sql = Sql.load("ledger");
+    private final Sql campaigns = Sql.load("campaigns");
+    private final Clock clock;
+
+    Ledger(DataSource ds, Clock clock) {
+        this.ds = ds;
+        this.jdbc = new Jdbc(ds);
+        this.clock = clock;
+    }
+
+    /** Writes one ledger row per recipient and marks the audience frozen, atomically; -1 if already frozen. */
+    int freeze(long campaignId) {
+        return jdbc.inTransaction(c -> {
+            int size = Jdbc.update(c, sql.get("freeze"), campaignId, clock.instant(), campaignId);
+            if (Jdbc.update(c, campaigns.get("mark-frozen"), size, campaignId) == 0) {
+                c.rollback();
+                return -1;
+            }
+            return size;
+        });
+    }
+
+    /**
+     * Claims the next batch after {@code after}: eligible rows become {@code claimed} with a lease; rows whose
+     * subscriber left or got suppressed since the freeze become {@code skipped}. Returns the claimed rows.
+     */
+    List<Recipient> claim(long campaignId, long after, int limit, String node, Duration lease, long[] lastSeen) {
+        Instant now = clock.instant();
+        return jdbc.inTransaction(c -> {
+            List<Object[]> rows = Jdbc.query(c, sql.get("candidates"), rs -> new Object[] {
+                    new Recipient(new Subscriber(rs.getLong("subscriber_id"), rs.getString("email"), rs.getString("name"),
+                            dev.letterpress.subscriber.SubscriberStore.attributes(rs.getString("attributes")), "active"),
+                            rs.getLong("list_id"), rs.getString("list_name"), rs.getInt("attempts"), Jdbc.instant(rs, "first_failed_at")),
+                    rs.getInt("eligible") == 1}, campaignId, after, now, now, limit);
+            List<Recipient> claimed = new ArrayList<>(rows.size());
+            try (PreparedStatement claim = c.prepareStatement(sql.get("claim"));
+                 PreparedStatement skip = c.prepareStatement(sql.get("skip"))) {
+                for (Object[] row : rows) {
+                    Recipient r = (Recipient) row[0];
+                    lastSeen[0] = r.subscriber().id();
+                    if ((Boolean) row[1]) {
+                        Jdbc.bind(claim, node, now.plus(lease), now, campaignId, r.subscriber().id());
+                        claim.addBatch();
+                        claimed.add(r);
+                    } else {
+                        Jdbc.bind(skip, "unsubscribed or suppressed after the audience froze", now, campaignId, r.subscriber().id());
+                        skip.addBatch();
+                    }
+                }
+                claim.executeBatch();
+                skip.executeBatch();
+            }
+            return claimed;
+        });
+    }
+
+    /** Records a batch's outcomes in one transaction; rows another node took over (lease lost) are left alone. */
+    void write(long campaignId, String node, List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement sent = c.prepareStatement(sql.get("mark-sent"));
+                 PreparedStatement deferred = c.prepareStatement(sql.get("mark-deferred"));
+                 PreparedStatement failed = c.prepareStatement(sql.get("mark-failed"));
+                 PreparedStatement released = c.prepareStatement(sql.get("release"))) {
+                for (Outcome o : outcomes) {
+                    long id = o.subscriberId();
+                    if (o instanceof Sent s) {
+                        add(sent, code(s.reply()), cut(s.reply()), s.messageId(), now, campaignId, id, node);
+                    } else if (o instanceof Deferred d) {
+                        add(deferred, d.code(), cut(d.detail()), now, d.nextAttempt(), now, campaignId, id, node);
+                    } else if (o instanceof Failed f) {
+                        add(failed, f.code(), cut(f.detail()), now, now, campaignId, id, node);
+                    } else {
+                        add(released, now, campaignId, id, node);
+                    }
+                }
+                sent.executeBatch();
+                deferred.executeBatch();
+                failed.executeBatch();
+                released.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DataException("ledger write", e);
+        }
+    }
+
+    Instant nextRetry(long campaignId) {
+        return jdbc.one(sql.get("next-retry"), rs -> Jdbc.instant(rs, "1"), campaignId).orElse(null);
+    }
+
+    Instant nextLeaseExpiry(long campaignId) {
+        return jdbc.one(sql.get("next-lease-expiry"), rs -> Jdbc.instant(rs, "1"), campaignId).orElse(null);
+    }
+
+    Map<String, Long> counts(long campaignId, CampaignStore store) {
+        return store.stateCounts(campaignId);
+    }
+
+    private static void add(PreparedStatement ps, Object... params) throws SQLException {
+        Jdbc.bind(ps, params);
+        ps.addBatch();
+    }
+
+    private static Integer code(String reply) {
+        if (reply != null && reply.length() >= 3 && Character.isDigit(reply.charAt(0))) {
+            try {
+                return Integer.parseInt(reply.substring(0, 3));
+            } catch (NumberFormatException ignored) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static String cut(String s) {
+        return s == null ? null : s.length() <= 1000 ? s.strip() : s.substring(0, 1000);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.letterpress.delivery;
+
+import dev.letterpress.config.Config;
+import dev.letterpress.render.MailComposer;
+import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.EventStore;
+import freemarker.template.TemplateException;
+import jakarta.mail.MessagingException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One send worker: holds one SMTP connection, claims batches, sends each message and records the batch's
+ * outcomes together. A row is written {@code sent} only after the server accepted its message.
+ */
+final class Worker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final DeliveryEngine.Sweep sweep;
+    private final Mailer mailer;
+    private final Ledger ledger;
+    private final EventStore events;
+    private final SubscriberStore subscribers;
+    private final Backoff backoff;
+    private final Config.Delivery settings;
+    private final Clock clock;
+    private final String node;
+    private final AtomicBoolean stopping;
+    private Mailer.Connection connection;
+    private int sentOnConnection;
+
+    Worker(DeliveryEngine.Sweep sweep, Mailer mailer, Ledger ledger, EventStore events, SubscriberStore subscribers, Backoff backoff,
+           Config.Delivery settings, Clock clock, String node, AtomicBoolean stopping) {
+        this.sweep = sweep;
+        this.mailer = mailer;
+        this.ledger = ledger;
+        this.events = events;
+        this.subscribers = subscribers;
+        this.backoff = backoff;
+        this.settings = settings;
+        this.clock = clock;
+        this.node = node;
+        this.stopping = stopping;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping.get() && sweep.stillRunning()) {
+                List<Ledger.Recipient> batch = sweep.next(ledger, settings.batchSize(), node, settings.lease());
+                if (batch.isEmpty()) {
+                    return;
+                }
+                List<Ledger.Outcome> outcomes = new ArrayList<>(batch.size());
+                List<Ledger.Recipient> bounced = new ArrayList<>();
+                List<SendFailure> bounceReasons = new ArrayList<>();
+                for (Ledger.Recipient r : batch) {
+                    if (stopping.get()) {
+                        outcomes.add(new Ledger.Released(r.subscriber().id()));
+                        continue;
+                    }
+                    Ledger.Outcome o = sendOne(r);
+                    outcomes.add(o);
+                    if (o instanceof Ledger.Failed && lastFailure != null) {
+                        bounced.add(r);
+                        bounceReasons.add(lastFailure);
+                    }
+                }
+                ledger.write(sweep.campaignId, node, outcomes);
+                // the facts are recorded; now act on the bounces
+                for (int i = 0; i < bounced.size(); i++) {
+                    recordBounce(bounced.get(i), bounceReasons.get(i));
+                }
+            }
+        } finally {
+            closeConnection();
+        }
+    }
+
+    private SendFailure lastFailure;
+
+    private Ledger.Outcome sendOne(Ledger.Recipient r) {
+        lastFailure = null;
+        long id = r.subscriber().id();
+        MailComposer.Composed mail;
+        try {
+            mail = sweep.composer.compose(r.subscriber(), r.listId(), r.listName());
+        } catch (TemplateException | MessagingException | RuntimeException e) {
+            // Should not happen after validation; keep the row for a later try rather than lose it.
+            log.error("campaign {}: cannot build the message for subscriber {}", sweep.campaignId, id, e);
+            return deferOrFail(r, 0, "cannot build message: " + e.getMessage());
+        }
+        try {
+            if (connection == null) {
+                connection = mailer.connect();
+                sentOnConnection = 0;
+            }
+            String reply = connection.send(mail.message(), r.subscriber().email());
+            if (++sentOnConnection >= settings.messagesPerConnection()) {
+                closeConnection();
+            }
+            return new Ledger.Sent(id, reply, mail.messageId());
+        } catch (SendFailure f) {
+            if (connection != null && (f.code() == 0 || f.code() == 421 || !connection.isUsable())) {
+                closeConnection();
+            }
+            if (f.permanent()) {
+                lastFailure = f;
+                return new Ledger.Failed(id, f.code(), f.getMessage());
+            }
+            return deferOrFail(r, f.code(), f.getMessage());
+        }
+    }
+
+    private Ledger.Outcome deferOrFail(Ledger.Recipient r, int code, String detail) {
+        Instant now = clock.instant();
+        if (backoff.expired(r.firstFailedAt(), now)) {
+            return new Ledger.Failed(r.subscriber().id(), code, "gave up after " + (r.attempts() + 1) + " attempts: " + detail);
+        }
+        return new Ledger.Deferred(r.subscriber().id(), code, detail, backoff.next(now, r.attempts() + 1));
+    }
+
+    private void recordBounce(Ledger.Recipient r, SendFailure f) {
+        String detail = f.code() + (f.enhanced() == null ? "" : " " + f.enhanced()) + " " + f.getMessage();
+        events.record(EventStore.Kind.BOUNCE, sweep.campaignId, r.subscriber().id(), null, detail, null);
+        if (f.badAddress()) {
+            subscribers.suppress(r.subscriber().email(), "hard-bounce", detail);
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+}

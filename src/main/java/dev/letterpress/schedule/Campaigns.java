@@ -1,0 +1,92 @@
+package dev.letterpress.schedule;
+
+import dev.letterpress.delivery.Campaign;
+import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.render.IssueRenderer;
+import dev.letterpress.subscriber.MailingList;
+import dev.letterpress.subscriber.SubscriberStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Creating, pausing, resuming and cancelling campaigns. The issue is checked (schemas and a test render of
+ * every template) before anything is stored, so a broken issue is refused here and never found mid-send.
+ */
+public final class Campaigns {
+    private final CampaignStore store;
+    private final SubscriberStore subscribers;
+    private final IssueRenderer renderer;
+    private final Scheduling scheduling;
+    private final Clock clock;
+
+    public Campaigns(CampaignStore store, SubscriberStore subscribers, IssueRenderer renderer, Scheduling scheduling, Clock clock) {
+        this.store = store;
+        this.subscribers = subscribers;
+        this.renderer = renderer;
+        this.scheduling = scheduling;
+        this.clock = clock;
+    }
+
+    /** Validates and stores an issue; returns its id. */
+    public long saveIssue(String name, String json) {
+        renderer.check(json);
+        return store.saveIssue(name, json);
+    }
+
+    /** Validates the issue, stores it and schedules the campaign at {@code sendAt} (null: now). */
+    public long create(String name, String issueJson, List<String> listNames, Instant sendAt) {
+        if (listNames.isEmpty()) {
+            throw new IllegalArgumentException("a campaign needs at least one list (--list NAME)");
+        }
+        List<Long> listIds = listNames.stream().map(subscribers::requireList).map(MailingList::id).toList();
+        long issueId = saveIssue(name, issueJson);
+        return createForIssue(name, issueId, listIds, sendAt, null);
+    }
+
+    long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId) {
+        Instant when = sendAt == null ? clock.instant() : sendAt;
+        long id = store.create(name, issueId, listIds, when, scheduleId);
+        scheduling.scheduleCampaign(id, when);
+        return id;
+    }
+
+    public void pause(long id) {
+        Campaign c = store.require(id);
+        if (!store.transition(id, Campaign.RUNNING, Campaign.PAUSED, "paused by request")
+                && !store.transition(id, Campaign.SCHEDULED, Campaign.PAUSED, "paused by request")) {
+            throw new IllegalArgumentException("campaign #" + id + " is " + c.status() + "; only a scheduled or running campaign can be paused");
+        }
+    }
+
+    /** Continues a paused campaign from its ledger. */
+    public void resume(long id) {
+        Campaign c = store.require(id);
+        String next = c.audienceFrozen() ? Campaign.RUNNING : Campaign.SCHEDULED;
+        if (!store.transition(id, Campaign.PAUSED, next, null)) {
+            throw new IllegalArgumentException("campaign #" + id + " is " + c.status() + "; only a paused campaign can be resumed");
+        }
+        Instant at = c.sendAt().isAfter(clock.instant()) ? c.sendAt() : clock.instant();
+        scheduling.scheduleCampaign(id, at);
+    }
+
+    public void cancel(long id) {
+        Campaign c = store.require(id);
+        if (c.isOver()) {
+            throw new IllegalArgumentException("campaign #" + id + " is already " + c.status());
+        }
+        store.setStatus(id, Campaign.CANCELLED, "cancelled by request");
+    }
+
+    /** After a restart: every campaign that was sending gets a trigger, so it resumes from its ledger. */
+    public int resumeInterrupted() {
+        int n = 0;
+        for (Campaign c : store.inStatus(Campaign.RUNNING)) {
+            if (!scheduling.hasPendingTrigger(c.id())) {
+                scheduling.scheduleCampaign(c.id(), clock.instant());
+                n++;
+            }
+        }
+        return n;
+    }
+}

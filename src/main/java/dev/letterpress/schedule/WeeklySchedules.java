@@ -1,0 +1,170 @@
+package dev.letterpress.schedule;
+
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import dev.letterpress.subscriber.MailingList;
+import dev.letterpress.subscriber.NotFoundException;
+import dev.letterpress.subscriber.SubscriberStore;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Weekly schedules: days, a local time and a zone (Quartz's cron trigger keeps the local time across
+ * daylight-saving changes), target lists, and a queue of issues sent oldest first. A firing with an empty
+ * queue is a recorded skip and a warning, not an error.
+ */
+public final class WeeklySchedules {
+    private static final Logger log = LoggerFactory.getLogger(WeeklySchedules.class);
+
+    public record Schedule(long id, String name, String days, String localTime, String zone) {}
+
+    public record Run(Instant firedAt, String outcome, Long campaignId, String note) {}
+
+    private final Jdbc jdbc;
+    private final Sql sql = Sql.load("schedules");
+    private final SubscriberStore subscribers;
+    private final Campaigns campaigns;
+    private final Scheduling scheduling;
+    private final Clock clock;
+
+    public WeeklySchedules(Jdbc jdbc, SubscriberStore subscribers, Campaigns campaigns, Scheduling scheduling, Clock clock) {
+        this.jdbc = jdbc;
+        this.subscribers = subscribers;
+        this.campaigns = campaigns;
+        this.scheduling = scheduling;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a schedule. {@code days} like "MON,THU" or "monday", {@code time} "09:00", {@code zone} an IANA id.
+     */
+    public Schedule create(String name, String days, String time, String zone, List<String> listNames) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a schedule needs a name");
+        }
+        if (jdbc.one(sql.get("schedule-by-name"), rs -> rs.getLong(1), name).isPresent()) {
+            throw new IllegalArgumentException("a schedule named '" + name + "' already exists");
+        }
+        String quartzDays = parseDays(days);
+        LocalTime at;
+        try {
+            at = LocalTime.parse(time);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--time '" + time + "' is not a time of day; use HH:mm such as 09:00");
+        }
+        ZoneId zoneId;
+        try {
+            zoneId = ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
+        }
+        if (listNames.isEmpty()) {
+            throw new IllegalArgumentException("a schedule needs at least one list (--list NAME)");
+        }
+        List<Long> listIds = listNames.stream().map(subscribers::requireList).map(MailingList::id).toList();
+        String hhmm = String.format(Locale.ROOT, "%02d:%02d", at.getHour(), at.getMinute());
+        long id = jdbc.inTransaction(c -> {
+            long sid = Jdbc.insert(c, sql.get("insert-schedule"), name, quartzDays, hhmm, zoneId.getId(), clock.instant());
+            for (long listId : listIds) {
+                Jdbc.update(c, sql.get("insert-schedule-list"), sid, listId);
+            }
+            return sid;
+        });
+        scheduling.scheduleWeekly(id, quartzDays, at.getHour(), at.getMinute(), zoneId);
+        return new Schedule(id, name, quartzDays, hhmm, zoneId.getId());
+    }
+
+    /** Validates the issue and puts it at the end of the schedule's queue; returns the issue id. */
+    public long enqueue(String scheduleName, String issueName, String issueJson) {
+        Schedule s = require(scheduleName);
+        long issueId = campaigns.saveIssue(issueName, issueJson);
+        jdbc.update(sql.get("enqueue"), s.id(), issueId, clock.instant());
+        return issueId;
+    }
+
+    /** One firing: the next ready issue becomes a campaign sent now; no issue means a recorded skip. */
+    void fire(long scheduleId) {
+        Schedule s = find(scheduleId).orElse(null);
+        if (s == null) {
+            log.warn("weekly schedule #{} fired but no longer exists", scheduleId);
+            return;
+        }
+        Instant now = clock.instant();
+        Optional<long[]> next = jdbc.one(sql.get("next-ready"), rs -> new long[] {rs.getLong("id"), rs.getLong("issue_id")}, scheduleId);
+        if (next.isEmpty()) {
+            log.warn("weekly schedule '{}' fired with no ready issue in its queue: skipped this week", s.name());
+            jdbc.update(sql.get("insert-run"), scheduleId, now, "skipped", null, "no ready issue in the queue");
+            return;
+        }
+        List<Long> listIds = jdbc.query(sql.get("schedule-list-ids"), rs -> rs.getLong(1), scheduleId);
+        long campaignId = campaigns.createForIssue(s.name() + " " + now.toString().substring(0, 10), next.get()[1], listIds, now, scheduleId);
+        jdbc.update(sql.get("mark-used"), campaignId, next.get()[0]);
+        jdbc.update(sql.get("insert-run"), scheduleId, now, "sent", campaignId, null);
+        log.info("weekly schedule '{}' started campaign #{}", s.name(), campaignId);
+    }
+
+    public Schedule require(String name) {
+        return jdbc.one(sql.get("schedule-by-name"), WeeklySchedules::schedule, name).orElseThrow(() -> new NotFoundException(
+                "no weekly schedule named '" + name + "'; create it with: letterpress schedules weekly create"));
+    }
+
+    public Optional<Schedule> find(long id) {
+        return jdbc.one(sql.get("schedule-by-id"), WeeklySchedules::schedule, id);
+    }
+
+    public List<Schedule> all() {
+        return jdbc.query(sql.get("all-schedules"), WeeklySchedules::schedule);
+    }
+
+    public long readyCount(long scheduleId) {
+        return jdbc.count(sql.get("ready-count"), scheduleId);
+    }
+
+    public List<Run> runs(long scheduleId, int limit) {
+        return jdbc.query(sql.get("runs"), rs -> new Run(Jdbc.instant(rs, "fired_at"), rs.getString("outcome"),
+                Jdbc.nullableLong(rs, "campaign_id"), rs.getString("note")), scheduleId, limit);
+    }
+
+    public Instant nextFire(long scheduleId) {
+        return scheduling.nextWeeklyFire(scheduleId);
+    }
+
+    static String parseDays(String days) {
+        if (days == null || days.isBlank()) {
+            throw new IllegalArgumentException("--days is required, e.g. MON or MON,THU");
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : days.split(",")) {
+            String d = part.strip().toUpperCase(Locale.ROOT);
+            DayOfWeek match = null;
+            for (DayOfWeek dow : DayOfWeek.values()) {
+                if (d.length() >= 3 && dow.name().startsWith(d)) {
+                    match = dow;
+                }
+            }
+            if (match == null) {
+                throw new IllegalArgumentException("--days: '" + part.strip() + "' is not a day; use MON,TUE,WED,THU,FRI,SAT,SUN");
+            }
+            out.add(match.name().substring(0, 3));
+        }
+        return String.join(",", new ArrayList<>(out));
+    }
+
+    private static Schedule schedule(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Schedule(rs.getLong("id"), rs.getString("name"), rs.getString("days"), rs.getString("local_time"), rs.getString("zone"));
+    }
+
+}

@@ -1,0 +1,89 @@
+package dev.letterpress.tracking;
+
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import dev.letterpress.subscriber.Subscription;
+import dev.letterpress.subscriber.SubscriberStore;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * What the public endpoints do, apart from HTTP: verify tokens, record opens and clicks, and change
+ * subscriptions. Nothing is written unless the token is authentic and made for that purpose.
+ */
+public final class Tracker {
+    private final TokenCodec tokens;
+    private final LinkRegistry links;
+    private final EventStore events;
+    private final SubscriberStore subscribers;
+    private final Jdbc jdbc;
+    private final Sql sql = Sql.load("tracking");
+    private final Clock clock;
+
+    public Tracker(TokenCodec tokens, LinkRegistry links, EventStore events, SubscriberStore subscribers, Jdbc jdbc, Clock clock) {
+        this.tokens = tokens;
+        this.links = links;
+        this.events = events;
+        this.subscribers = subscribers;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Optional<Token> verify(String token, Token.Purpose purpose) {
+        return tokens.decode(token, purpose);
+    }
+
+    /** A preferences token for the subscriber of {@code t} (the unsubscribe page links to preferences). */
+    public String preferencesToken(Token t) {
+        return tokens.encode(new Token(Token.Purpose.PREFERENCES, t.campaign(), t.subscriber(), 0));
+    }
+
+    /** Records an open; false (and nothing written) for a bad token. */
+    public boolean open(String token, String userAgent) {
+        Optional<Token> t = tokens.decode(token, Token.Purpose.OPEN);
+        t.ifPresent(v -> events.record(EventStore.Kind.OPEN, v.campaign(), v.subscriber(), null, null, userAgent));
+        return t.isPresent();
+    }
+
+    /** The registered target of a click token, after recording the click; empty for a bad token or unknown link. */
+    public Optional<String> click(String token, String userAgent) {
+        Optional<Token> t = tokens.decode(token, Token.Purpose.CLICK);
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> url = links.url(t.get().campaign(), t.get().extra());
+        url.ifPresent(u -> events.record(EventStore.Kind.CLICK, t.get().campaign(), t.get().subscriber(), t.get().extra(), null, userAgent));
+        return url;
+    }
+
+    /**
+     * Unsubscribes from the token's list, or from everything; effective at once, for running campaigns too
+     * (the send re-checks consent per batch). Idempotent: returns false when there was nothing left to change.
+     */
+    public boolean unsubscribe(Token t, boolean everything, String via) {
+        boolean changed;
+        if (everything) {
+            changed = subscribers.unsubscribeAll(t.subscriber(), allSource(t)) > 0;
+        } else {
+            changed = subscribers.setStatus(t.extra(), t.subscriber(), Subscription.UNSUBSCRIBED, via + " (campaign #" + t.campaign() + ")");
+        }
+        if (changed) {
+            events.record(EventStore.Kind.UNSUBSCRIBE, t.campaign(), t.subscriber(), null, (everything ? "all lists" : "list #" + t.extra()) + " via " + via, null);
+        }
+        return changed;
+    }
+
+    /** Undoes {@link #unsubscribe}: the subscriber asked for it themselves, on the confirmation page. */
+    public boolean resubscribe(Token t, boolean everything) {
+        String source = "resubscribed on the unsubscribe page (campaign #" + t.campaign() + ")";
+        if (everything) {
+            var now = clock.instant();
+            return jdbc.update(sql.get("resubscribe-undone"), now, source, now, t.subscriber(), allSource(t)) > 0;
+        }
+        return subscribers.setStatus(t.extra(), t.subscriber(), Subscription.CONFIRMED, source);
+    }
+
+    private static String allSource(Token t) {
+        return "unsubscribe page: all lists (campaign #" + t.campaign() + ")";
+    }
+}

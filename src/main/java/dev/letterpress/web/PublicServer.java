@@ -1,0 +1,88 @@
+package dev.letterpress.web;
+
+import dev.letterpress.config.Config;
+import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.render.IssueRenderer;
+import dev.letterpress.render.Templates;
+import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.LinkRegistry;
+import dev.letterpress.tracking.PublicUrls;
+import dev.letterpress.tracking.Tracker;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP server: every route subscribers (and their mail clients' scanners) can reach, in one table.
+ * Handlers are short; the work is in {@link Tracker} and the stores.
+ */
+public final class PublicServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PublicServer.class);
+
+    private final Javalin app;
+    private final Config.Http http;
+
+    public PublicServer(Config config, Templates templates, Tracker tracker, SubscriberStore subscribers, CampaignStore campaigns,
+                        IssueRenderer renderer, PublicUrls urls, LinkRegistry links, Clock clock, MailboxView mailbox) {
+        this.http = config.http();
+        Pages pages = new Pages(templates, config.sender().newsletterName());
+        var tracking = new TrackingRoutes(tracker, pages);
+        var views = new CampaignViews(campaigns, renderer, urls, links, config.sender(), clock);
+        var subscriberRoutes = new SubscriberRoutes(tracker, subscribers, campaigns, views, pages);
+        var demo = mailbox == null ? null : new MailboxRoutes(mailbox, pages);
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = http.host();
+            cfg.jetty.port = http.port();
+            cfg.routes.before(PublicServer::securityHeaders);
+            cfg.routes.get("/health", ctx -> ctx.result("ok"));
+            cfg.routes.get("/o/{token}", tracking::open);
+            cfg.routes.get("/c/{token}", tracking::click);
+            cfg.routes.get("/v/{token}", subscriberRoutes::webView);
+            cfg.routes.get("/u/{token}", subscriberRoutes::confirmUnsubscribe);
+            cfg.routes.post("/u/{token}", subscriberRoutes::unsubscribe);
+            cfg.routes.post("/u/{token}/undo", subscriberRoutes::undo);
+            cfg.routes.get("/p/{token}", subscriberRoutes::preferences);
+            cfg.routes.post("/p/{token}", subscriberRoutes::savePreferences);
+            if (demo != null) {
+                cfg.routes.get("/", ctx -> ctx.redirect("/demo/mail"));
+                cfg.routes.get("/demo/mail", demo::index);
+                cfg.routes.get("/demo/mail/{index}", demo::message);
+            }
+            cfg.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null) {
+                    pages.message(ctx, 404, "Not found", "There is nothing at this address. If you followed a link from an email, it may have been cut short: try opening it again from the email.");
+                }
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                pages.message(ctx, 500, "Something went wrong", "We could not complete this request. Please try again in a moment.");
+            });
+        });
+    }
+
+    public PublicServer start() {
+        app.start();
+        log.info("public HTTP server listening on {}:{}", http.host(), app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /** Tokens travel in URLs: never leak them through Referer, never let pages be framed or sniffed. */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    }
+}

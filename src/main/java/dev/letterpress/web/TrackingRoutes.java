@@ -1,0 +1,49 @@
+package dev.letterpress.web;
+
+import dev.letterpress.tracking.Tracker;
+import io.javalin.http.Context;
+import java.util.Base64;
+
+/** The open pixel and the click redirect. */
+final class TrackingRoutes {
+    /** The smallest transparent GIF: 43 bytes. */
+    static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+    private final Tracker tracker;
+    private final Pages pages;
+
+    TrackingRoutes(Tracker tracker, Pages pages) {
+        this.tracker = tracker;
+        this.pages = pages;
+    }
+
+    void open(Context ctx) {
+        String token = ctx.pathParam("token");
+        if (token.endsWith(".gif")) {
+            token = token.substring(0, token.length() - 4);
+        }
+        if (!tracker.open(token, ctx.userAgent())) {
+            ctx.status(404).contentType("text/plain").result("unknown token");
+            return;
+        }
+        ctx.header("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0");
+        ctx.header("Pragma", "no-cache");
+        ctx.header("Expires", "0");
+        ctx.contentType("image/gif").result(PIXEL);
+    }
+
+    /** Redirects only to the link registered at render time; a URL parameter can never choose the target. */
+    void click(Context ctx) {
+        if (!ctx.queryParamMap().isEmpty()) {
+            pages.message(ctx, 400, "Link not recognised", "This link has been changed since it was sent. Please use the link exactly as it appears in the email.");
+            return;
+        }
+        var target = tracker.click(ctx.pathParam("token"), ctx.userAgent());
+        if (target.isEmpty()) {
+            pages.message(ctx, 404, "Link not recognised", "This link is incomplete or has been changed. Please use the link exactly as it appears in the email.");
+            return;
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(target.get(), io.javalin.http.HttpStatus.FOUND);
+    }
+}

@@ -1,0 +1,69 @@
+-- Freezes the audience: every confirmed, active, unsuppressed subscriber of the campaign's lists, once
+-- (the lowest list id wins when they are on several). Runs in the same transaction as mark-frozen.
+-- name: freeze
+INSERT INTO deliveries (campaign_id, subscriber_id, email, list_id, state, attempts, updated_at)
+SELECT ?, s.id, s.email, MIN(sub.list_id), 'queued', 0, ?
+FROM subscribers s
+JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.status = 'confirmed'
+JOIN campaign_lists cl ON cl.list_id = sub.list_id AND cl.campaign_id = ?
+WHERE s.status = 'active'
+  AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
+GROUP BY s.id, s.email
+
+-- Candidates for the next batch, by keyset on subscriber_id (never OFFSET). "eligible" re-checks consent
+-- now, so whoever unsubscribed or got suppressed since the freeze is skipped.
+-- name: candidates
+SELECT d.subscriber_id, d.email, d.list_id, d.attempts, d.first_failed_at, s.name, s.attributes, l.name AS list_name,
+       CASE WHEN s.status = 'active'
+             AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
+             AND EXISTS (SELECT 1 FROM campaign_lists cl JOIN subscriptions sub ON sub.list_id = cl.list_id
+                         WHERE cl.campaign_id = d.campaign_id AND sub.subscriber_id = d.subscriber_id AND sub.status = 'confirmed')
+            THEN 1 ELSE 0 END AS eligible
+FROM deliveries d
+JOIN subscribers s ON s.id = d.subscriber_id
+JOIN mailing_lists l ON l.id = d.list_id
+WHERE d.campaign_id = ? AND d.subscriber_id > ?
+  AND (d.state = 'queued'
+       OR (d.state = 'deferred' AND d.next_attempt_at <= ?)
+       OR (d.state = 'claimed' AND d.lease_until < ?))
+ORDER BY d.subscriber_id
+LIMIT ?
+
+-- name: claim
+UPDATE deliveries SET state = 'claimed', claimed_by = ?, lease_until = ?, updated_at = ?
+WHERE campaign_id = ? AND subscriber_id = ?
+
+-- name: skip
+UPDATE deliveries SET state = 'skipped', smtp_detail = ?, updated_at = ? WHERE campaign_id = ? AND subscriber_id = ?
+
+-- name: mark-sent
+UPDATE deliveries SET state = 'sent', attempts = attempts + 1, smtp_code = ?, smtp_detail = ?, message_id = ?,
+       lease_until = NULL, next_attempt_at = NULL, updated_at = ?
+WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?
+
+-- name: mark-deferred
+UPDATE deliveries SET state = 'deferred', attempts = attempts + 1, smtp_code = ?, smtp_detail = ?,
+       first_failed_at = COALESCE(first_failed_at, ?), next_attempt_at = ?, lease_until = NULL, updated_at = ?
+WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?
+
+-- name: mark-failed
+UPDATE deliveries SET state = 'failed', attempts = attempts + 1, smtp_code = ?, smtp_detail = ?,
+       first_failed_at = COALESCE(first_failed_at, ?), lease_until = NULL, next_attempt_at = NULL, updated_at = ?
+WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?
+
+-- Hands back rows this node claimed but did not try (a graceful stop).
+-- name: release
+UPDATE deliveries SET state = 'queued', claimed_by = NULL, lease_until = NULL, updated_at = ?
+WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?
+
+-- name: state-counts
+SELECT state, COUNT(*) AS n FROM deliveries WHERE campaign_id = ? GROUP BY state
+
+-- name: next-retry
+SELECT MIN(next_attempt_at) FROM deliveries WHERE campaign_id = ? AND state = 'deferred'
+
+-- name: next-lease-expiry
+SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state = 'claimed'
+
+-- name: delivery
+SELECT subscriber_id, email, list_id, state, message_id FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?

@@ -1,0 +1,75 @@
+package dev.letterpress;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.letterpress.config.Config;
+import dev.letterpress.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Shared helpers: free ports, a config over a temp directory, a GreenMail SMTP server, waiting. */
+public final class TestSupport {
+    private TestSupport() {}
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static GreenMail greenMail() {
+        GreenMail mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        return mail;
+    }
+
+    /** A config over {@code dir} sending to {@code smtpPort}, serving on a free port; extra keys override. */
+    public static Config config(Path dir, int smtpPort, Map<String, String> extra) {
+        int http = freePort();
+        Map<String, String> m = new HashMap<>();
+        m.put("data.dir", dir.toString());
+        m.put("http.port", Integer.toString(http));
+        m.put("public.base.url", "http://127.0.0.1:" + http);
+        m.put("smtp.host", "127.0.0.1");
+        m.put("smtp.port", Integer.toString(smtpPort));
+        m.put("smtp.timeout", "10s");
+        m.put("delivery.retry.initial", "1s");
+        m.put("delivery.retry.max", "2s");
+        m.put("templates.dir", Path.of("templates").toAbsolutePath().toString());
+        m.putAll(extra);
+        return ConfigLoader.fromMap(m);
+    }
+
+    public static String demoIssue() {
+        try (InputStream in = TestSupport.class.getResourceAsStream("/demo/issue.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
