@@ -38,7 +38,10 @@ UPDATE campaigns SET status = 'running', status_reason = NULL, started_at = COAL
 UPDATE campaigns SET status = 'finished', status_reason = ?, finished_at = ? WHERE id = ? AND status = 'running'
 
 -- name: mark-frozen
-UPDATE campaigns SET audience_frozen = TRUE, audience_size = ? WHERE id = ? AND audience_frozen = FALSE
+UPDATE campaigns SET audience_frozen = TRUE WHERE id = ? AND audience_frozen = FALSE
+
+-- name: set-audience-size
+UPDATE campaigns SET audience_size = ? WHERE id = ?
 
 -- name: recipient-list
 SELECT d.list_id, l.name FROM deliveries d JOIN mailing_lists l ON l.id = d.list_id WHERE d.campaign_id = ? AND d.subscriber_id = ?

@@ -144,8 +144,9 @@ public final class ConfigLoader {
         if (uri.getHost() == null || uri.getScheme() == null || uri.getQuery() != null || uri.getFragment() != null) {
             throw bad("public.base.url", value, allowed);
         }
-        boolean local = uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1");
-        if (!uri.getScheme().equals("https") && !(uri.getScheme().equals("http") && local)) {
+        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean local = uri.getHost().equalsIgnoreCase("localhost") || uri.getHost().equals("127.0.0.1");
+        if (!scheme.equals("https") && !(scheme.equals("http") && local)) {
             throw bad("public.base.url", value, allowed);
         }
         return uri;
@@ -186,14 +187,22 @@ public final class ConfigLoader {
         if (!m.matches()) {
             throw bad(key, v, "a duration with a unit: ms, s, m, h or d (e.g. 30s, 15m, 4d)");
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            if (d.compareTo(Duration.ofDays(3650)) > 0) {
+                throw new ArithmeticException("too long");
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw bad(key, v, "a duration of at most 3650d");
+        }
         if (d.isZero()) {
             throw bad(key, v, "a duration greater than zero");
         }

@@ -47,14 +47,17 @@ final class Ledger {
         this.clock = clock;
     }
 
-    /** Writes one ledger row per recipient and marks the audience frozen, atomically; -1 if already frozen. */
+    /**
+     * Writes one ledger row per recipient and marks the audience frozen, atomically; -1 if already frozen.
+     * The flag is set first: its row lock makes a concurrent second freeze wait, then find nothing to do.
+     */
     int freeze(long campaignId) {
         return jdbc.inTransaction(c -> {
-            int size = Jdbc.update(c, sql.get("freeze"), campaignId, clock.instant(), campaignId);
-            if (Jdbc.update(c, campaigns.get("mark-frozen"), size, campaignId) == 0) {
-                c.rollback();
+            if (Jdbc.update(c, campaigns.get("mark-frozen"), campaignId) == 0) {
                 return -1;
             }
+            int size = Jdbc.update(c, sql.get("freeze"), campaignId, clock.instant(), campaignId);
+            Jdbc.update(c, campaigns.get("set-audience-size"), size, campaignId);
             return size;
         });
     }

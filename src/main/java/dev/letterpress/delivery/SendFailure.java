@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * failure, which counts as temporary); {@code enhanced} the RFC 3463 status when the server gave one.
  */
 public final class SendFailure extends Exception {
-    private static final Pattern ENHANCED = Pattern.compile("\\b([245])\\.(\\d{1,3})\\.(\\d{1,3})\\b");
+    // RFC 3463 puts the status right after the reply code ("550 5.1.1 ..."); searching the whole text would
+    // take an IP address in the reply ("[10.4.7.1]") for one.
+    private static final Pattern ENHANCED = Pattern.compile("^\\s*(?:\\d{3}[ -])?([245])\\.(\\d{1,3})\\.(\\d{1,3})(?=\\s|$)");
 
     private final int code;
     private final String enhanced;
@@ -17,7 +19,8 @@ public final class SendFailure extends Exception {
         super(detail == null ? "no detail" : detail.strip(), cause);
         this.code = code;
         Matcher m = ENHANCED.matcher(getMessage());
-        this.enhanced = m.find() ? m.group() : null;
+        boolean found = m.find() && (code == 0 || m.group(1).charAt(0) - '0' == code / 100);
+        this.enhanced = found ? m.group(1) + "." + m.group(2) + "." + m.group(3) : null;
     }
 
     public int code() {
@@ -34,15 +37,17 @@ public final class SendFailure extends Exception {
     }
 
     /**
-     * A permanent failure that says the address itself is bad, so it must be suppressed. Policy rejections
-     * (5.7.x: reputation, authentication) are the sender's problem, not the address's: recorded, not suppressed.
+     * A permanent failure that says the address itself is bad, so it must be suppressed: 5.1.x (addressing) and
+     * 5.2.1 (mailbox disabled). Policy rejections (5.7.x: reputation, authentication) and message-level refusals
+     * (5.3.x size, 5.6.x content) are the sender's or the message's problem: recorded as bounces, not suppressed.
+     * Without an enhanced status, only the classic "no such user" replies 550, 551 and 553 count.
      */
     public boolean badAddress() {
         if (!permanent()) {
             return false;
         }
         if (enhanced != null) {
-            return !enhanced.startsWith("5.7.");
+            return enhanced.startsWith("5.1.") || enhanced.equals("5.2.1");
         }
         return code == 550 || code == 551 || code == 553;
     }

@@ -39,6 +39,11 @@ public final class SmtpMailer implements Mailer {
         if (smtp.security() != Config.Security.NONE) {
             p.setProperty(prefix + "ssl.checkserveridentity", "true");
         }
+        if (smtp.security() == Config.Security.TLS) {
+            p.put(prefix + "ssl.socketFactory", new NoDelaySocketFactory(javax.net.ssl.SSLSocketFactory.getDefault()));
+        } else {
+            p.put(prefix + "socketFactory", new NoDelaySocketFactory(javax.net.SocketFactory.getDefault()));
+        }
         this.session = Session.getInstance(p);
     }
 

@@ -105,12 +105,22 @@ public final class IssueRenderer {
         return new PreparedIssue(issue, List.copyOf(rendered), htmlLayout, textLayout, templates, sender);
     }
 
+    /** FreeMarker's message without its hints: the first line and, when it names the failing expression, that too. */
     private static String firstLine(String s) {
         if (s == null) {
             return "";
         }
-        String t = s.strip();
-        int nl = t.indexOf('\n');
-        return nl < 0 ? t : t.substring(0, nl);
+        StringBuilder out = new StringBuilder();
+        for (String line : s.strip().split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("----") || t.startsWith("Tip:") || out.length() > 0 && !t.startsWith("==>")) {
+                if (out.length() > 0) {
+                    break;
+                }
+                continue;
+            }
+            out.append(out.length() == 0 ? "" : " ").append(t);
+        }
+        return out.toString();
     }
 }

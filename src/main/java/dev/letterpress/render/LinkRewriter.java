@@ -39,7 +39,7 @@ final class LinkRewriter {
 
     private static boolean isTrackable(String url, String ownBase) {
         String lower = url.length() > 8 ? url.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : url.toLowerCase(java.util.Locale.ROOT);
-        return (lower.startsWith("http://") || lower.startsWith("https://")) && !url.startsWith(ownBase + "/");
+        return (lower.startsWith("http://") || lower.startsWith("https://")) && !url.startsWith(ownBase + "/") && !url.equals(ownBase);
     }
 
     /** Next {@code href="} (any case) preceded by whitespace, so {@code data-href} is not taken for it. */

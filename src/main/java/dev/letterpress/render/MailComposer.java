@@ -83,6 +83,10 @@ public final class MailComposer {
         text.setText(content.text(), "UTF-8", "plain");
         MimeBodyPart html = new MimeBodyPart();
         html.setText(content.html(), "UTF-8", "html");
+        // Naming the encoding spares Jakarta Mail a byte-by-byte scan of each body to pick one (most of its CPU
+        // per message); quoted-printable is right for UTF-8 text with long lines.
+        text.setHeader("Content-Transfer-Encoding", "quoted-printable");
+        html.setHeader("Content-Transfer-Encoding", "quoted-printable");
         MimeMultipart alternative = new MimeMultipart("alternative");
         alternative.addBodyPart(text);
         alternative.addBodyPart(html);

@@ -157,6 +157,17 @@ public final class CsvImporter {
                     record.getFieldCount() + " fields, but the header has " + header.length + " (" + String.join(",", header) + ")"));
             return null;
         }
+        for (String field : record.getFields()) {
+            if (field.indexOf('\n') >= 0 || field.indexOf('\r') >= 0) {
+                // FastCSV closes an unterminated quote at the end of the file (its issue #173), so such a quote
+                // swallows the following lines into one value. Values are single-line here: report the span.
+                long lines = field.stripTrailing().chars().filter(ch -> ch == '\n').count();
+                listener.problem(new RowProblem(line, RowProblem.Kind.INVALID, "a quoted value runs from line " + line + " over "
+                        + lines + " more line" + (lines == 1 ? "" : "s") + " (to line " + (line + lines)
+                        + "): is a closing quote missing? Those lines were not imported; values must be on one line"));
+                return null;
+            }
+        }
         String email = null;
         String name = null;
         Map<String, String> attributes = new LinkedHashMap<>();

@@ -1,0 +1,199 @@
+package dev.letterpress.cli;
+
+import dev.letterpress.App;
+import dev.letterpress.delivery.Campaign;
+import dev.letterpress.issue.IssueInvalidException;
+import dev.letterpress.tracking.EventStore;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "campaigns", description = "Create, follow and control campaigns.",
+        subcommands = {CampaignsCommand.Create.class, CampaignsCommand.Status.class, CampaignsCommand.ListAll.class,
+                CampaignsCommand.Pause.class, CampaignsCommand.Resume.class, CampaignsCommand.Cancel.class})
+final class CampaignsCommand {
+    @ParentCommand
+    Main main;
+
+    static final class When {
+        @Option(names = "--now", required = true, description = "Send as soon as possible.")
+        boolean now;
+
+        @ArgGroup(exclusive = false)
+        At at;
+    }
+
+    static final class At {
+        @Option(names = "--at", required = true, paramLabel = "TIME", description = "Local date and time, e.g. 2026-12-01T09:00.")
+        String time;
+
+        @Option(names = "--zone", paramLabel = "ZONE", description = "IANA time zone for --at, e.g. Europe/Berlin (default: this machine's).")
+        String zone;
+    }
+
+    /** "2026-12-01T09:00" in {@code zone}, or an instant with its own offset such as "2026-12-01T09:00Z". */
+    static Instant parseAt(String time, String zone) {
+        ZoneId z;
+        try {
+            z = zone == null ? ZoneId.systemDefault() : ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
+        }
+        String t = time.strip().replace(' ', 'T');
+        try {
+            return LocalDateTime.parse(t).atZone(z).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(t).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new IllegalArgumentException("--at '" + time + "' is not a date and time; use 2026-12-01T09:00");
+            }
+        }
+    }
+
+    @Command(name = "create", description = "Validate an issue and schedule it for one or more lists.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        CampaignsCommand parent;
+
+        @Option(names = "--issue", required = true, paramLabel = "FILE")
+        Path issue;
+
+        @Option(names = "--list", required = true, paramLabel = "NAME", description = "Target list; repeat for several.")
+        List<String> lists;
+
+        @Option(names = "--name", description = "Campaign name (default: the issue's subject).")
+        String name;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        When when;
+
+        @Override
+        public Integer call() throws Exception {
+            String json = IssuesCommand.read(issue);
+            Instant at = when.now ? null : parseAt(when.at.time, when.at.zone);
+            try (App app = parent.main.app()) {
+                String campaignName = name != null ? name : app.renderer.parse(json).subject();
+                long id = app.campaigns.create(campaignName, json, lists, at);
+                Campaign c = app.campaignStore.require(id);
+                System.out.println("Campaign #" + id + " \"" + c.name() + "\" scheduled for " + c.sendAt()
+                        + (when.now ? " (now)" : "") + "; a running `letterpress serve` sends it. Follow it with: letterpress campaigns status " + id);
+                return 0;
+            } catch (IssueInvalidException e) {
+                return IssuesCommand.report(e, issue);
+            }
+        }
+    }
+
+    @Command(name = "status", description = "A campaign's status, ledger counts and events.")
+    static final class Status implements Runnable {
+        @ParentCommand
+        CampaignsCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public void run() {
+            try (App app = parent.main.app()) {
+                Campaign c = app.campaignStore.require(id);
+                System.out.println("Campaign #" + c.id() + " \"" + c.name() + "\": " + c.status()
+                        + (c.statusReason() == null ? "" : " (" + c.statusReason() + ")"));
+                System.out.println("  send at   " + c.sendAt() + (c.startedAt() == null ? "" : "   started " + c.startedAt())
+                        + (c.finishedAt() == null ? "" : "   finished " + c.finishedAt()));
+                System.out.println("  audience  " + (c.audienceFrozen() ? c.audienceSize() + " recipients (frozen)" : "not frozen yet"));
+                StringBuilder ledger = new StringBuilder("  ledger   ");
+                app.campaignStore.stateCounts(id).forEach((state, n) -> ledger.append(' ').append(state).append(' ').append(n).append(" |"));
+                System.out.println(ledger.substring(0, ledger.length() - 2));
+                Map<String, EventStore.Count> events = app.events.counts(id);
+                StringBuilder ev = new StringBuilder("  events   ");
+                for (String kind : List.of("open", "click", "unsubscribe", "bounce")) {
+                    EventStore.Count n = events.getOrDefault(kind, new EventStore.Count(0, 0));
+                    ev.append(' ').append(kind).append("s ").append(n.total()).append(" (").append(n.unique()).append(" unique) |");
+                }
+                System.out.println(ev.substring(0, ev.length() - 2));
+            }
+        }
+    }
+
+    @Command(name = "list", description = "The most recent campaigns.")
+    static final class ListAll implements Runnable {
+        @ParentCommand
+        CampaignsCommand parent;
+
+        @Option(names = "--limit", defaultValue = "20")
+        int limit;
+
+        @Override
+        public void run() {
+            try (App app = parent.main.app()) {
+                for (Campaign c : app.campaignStore.recent(limit)) {
+                    System.out.printf("#%-5d %-10s %-25s %s%n", c.id(), c.status(), c.sendAt(), c.name());
+                }
+            }
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a scheduled or running campaign; the ledger keeps its place.")
+    static final class Pause implements Runnable {
+        @ParentCommand
+        CampaignsCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public void run() {
+            try (App app = parent.main.app()) {
+                app.campaigns.pause(id);
+                System.out.println("Campaign #" + id + " paused. Resume with: letterpress campaigns resume " + id);
+            }
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused campaign from its ledger.")
+    static final class Resume implements Runnable {
+        @ParentCommand
+        CampaignsCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public void run() {
+            try (App app = parent.main.app()) {
+                app.campaigns.resume(id);
+                System.out.println("Campaign #" + id + " resumed; a running `letterpress serve` continues it.");
+            }
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a campaign; recipients not yet sent to get nothing.")
+    static final class Cancel implements Runnable {
+        @ParentCommand
+        CampaignsCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        long id;
+
+        @Override
+        public void run() {
+            try (App app = parent.main.app()) {
+                app.campaigns.cancel(id);
+                System.out.println("Campaign #" + id + " cancelled.");
+            }
+        }
+    }
+}
