@@ -11,6 +11,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Streams a CSV file ({@code email,name,...attributes}) into a list in chunks: constant memory on any
@@ -59,7 +61,7 @@ public final class CsvImporter {
 
     private record Row(long line, String email, String key, String name, Map<String, String> attributes) {}
 
-    private record Existing(long id, String name, String attributes, Long lastImport) {}
+    private record Existing(long id, String key, String name, String attributes, Long lastImport, boolean onList) {}
 
     private final Jdbc jdbc;
     private final javax.sql.DataSource dataSource;
@@ -213,50 +215,69 @@ public final class CsvImporter {
                 listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " already appears on line " + earlier.line()));
             }
         }
-        String[] keys = byKey.keySet().toArray(String[]::new);
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Map<String, Existing> existing = new HashMap<>();
-            for (var e : Jdbc.query(c, sql.get("import-lookup"), rs -> Map.entry(rs.getString("email_key"),
-                    new Existing(rs.getLong("id"), rs.getString("name"), rs.getString("attributes"), Jdbc.nullableLong(rs, "last_import"))),
-                    (Object) keys)) {
-                existing.put(e.getKey(), e.getValue());
+            for (Existing e : Jdbc.query(c, sql.get("import-lookup"), rs -> new Existing(rs.getLong("id"), rs.getString("email_key"),
+                    rs.getString("name"), rs.getString("attributes"), Jdbc.nullableLong(rs, "last_import"), rs.getString("list_status") != null),
+                    byKey.keySet().toArray(String[]::new), listId)) {
+                existing.put(e.key(), e);
             }
+            List<String> toSubscribe = new ArrayList<>();
+            List<Row> fresh = new ArrayList<>();
             List<Long> touched = new ArrayList<>();
-            try (PreparedStatement insert = c.prepareStatement(sql.get("import-insert"));
-                 PreparedStatement update = c.prepareStatement(sql.get("import-update"))) {
+            try (PreparedStatement update = c.prepareStatement(sql.get("import-update"))) {
                 for (Row row : byKey.values()) {
                     Existing old = existing.get(row.key());
                     if (old == null) {
-                        Jdbc.bind(insert, row.email(), row.key(), row.name(), SubscriberStore.toJson(row.attributes()), importId, now, now);
-                        insert.addBatch();
-                        counts[1]++;
-                    } else if (old.lastImport() != null && old.lastImport() == importId) {
+                        fresh.add(row);
+                        toSubscribe.add(row.key());
+                        continue;
+                    }
+                    if (old.lastImport() != null && old.lastImport() == importId) {
                         counts[4]++;
                         listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " appears earlier in this file"));
+                        continue;
+                    }
+                    if (!old.onList()) {
+                        toSubscribe.add(row.key());
+                    }
+                    Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(old.attributes()));
+                    merged.putAll(row.attributes());
+                    String name = row.name() != null ? row.name() : old.name();
+                    String json = SubscriberStore.toJson(merged);
+                    if (Objects.equals(name, old.name()) && json.equals(old.attributes())) {
+                        touched.add(old.id());
+                        counts[3]++;
                     } else {
-                        Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(old.attributes()));
-                        merged.putAll(row.attributes());
-                        String name = row.name() != null ? row.name() : old.name();
-                        String json = SubscriberStore.toJson(merged);
-                        if (java.util.Objects.equals(name, old.name()) && json.equals(old.attributes())) {
-                            touched.add(old.id());
-                            counts[3]++;
-                        } else {
-                            Jdbc.bind(update, name, json, importId, now, old.id());
-                            update.addBatch();
-                            counts[2]++;
-                        }
+                        Jdbc.bind(update, name, json, importId, now, old.id());
+                        update.addBatch();
+                        counts[2]++;
                     }
                 }
-                insert.executeBatch();
                 update.executeBatch();
             }
             if (!touched.isEmpty()) {
-                Jdbc.update(c, sql.get("import-touch"), importId, touched.toArray(Long[]::new));
+                // by primary key, batched: "id IN (SELECT ... FROM UNNEST(?))" makes H2 scan the table per chunk
+                try (PreparedStatement touch = c.prepareStatement(sql.get("import-touch"))) {
+                    for (long id : touched) {
+                        Jdbc.bind(touch, importId, id);
+                        touch.addBatch();
+                    }
+                    touch.executeBatch();
+                }
             }
-            counts[6] += Jdbc.update(c, sql.get("import-subscribe"), listId, status, now, consent, now, keys, listId);
+            if (!fresh.isEmpty()) {
+                Jdbc.update(c, sql.get("import-insert"), importId, now, now,
+                        fresh.stream().map(Row::email).toArray(String[]::new), fresh.stream().map(Row::key).toArray(String[]::new),
+                        fresh.stream().map(Row::name).toArray(String[]::new),
+                        fresh.stream().map(r -> SubscriberStore.toJson(r.attributes())).toArray(String[]::new));
+                counts[1] += fresh.size();
+            }
+            if (!toSubscribe.isEmpty()) {
+                counts[6] += Jdbc.update(c, sql.get("import-subscribe"), listId, status, now, consent, now, toSubscribe.toArray(String[]::new));
+            }
             c.commit();
         } catch (SQLException e) {
             throw new DataException("import chunk ending at line " + chunk.get(chunk.size() - 1).line(), e);

@@ -1,0 +1,85 @@
+package dev.letterpress.cli;
+
+import dev.letterpress.App;
+import dev.letterpress.config.ConfigLoader;
+import dev.letterpress.subscriber.CsvImporter;
+import dev.letterpress.subscriber.Subscription;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Benchmarks that live with the code. Numbers are whole-process and machine-dependent: compare runs side by side. */
+@Command(name = "bench", description = "Benchmarks (not tests): print throughput figures.", subcommands = BenchCommand.Import.class)
+final class BenchCommand {
+
+    @Command(name = "import", description = "Import N generated CSV rows into a fresh embedded H2 database, then re-import the same file.")
+    static final class Import implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "1000000", description = "Rows to generate (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(names = "--dir", description = "Work directory (default: a new temporary directory, deleted afterwards).")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            boolean temporary = dir == null;
+            Path work = temporary ? Files.createTempDirectory("letterpress-bench") : dir;
+            try {
+                Path csv = work.resolve("bench.csv");
+                long t0 = System.nanoTime();
+                generate(csv, rows);
+                System.out.printf("generated %,d rows (%,d MB) in %.1f s (not counted)%n", rows, Files.size(csv) >> 20, (System.nanoTime() - t0) / 1e9);
+                try (App app = App.create(ConfigLoader.fromMap(Map.of("data.dir", work.resolve("db").toString())))) {
+                    var list = app.subscribers.createList("bench", null);
+                    for (String run : new String[] {"first import", "re-import (idempotent)"}) {
+                        CsvImporter.Report r;
+                        try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                            r = app.importer.importCsv(in, "bench.csv", list, Subscription.CONFIRMED, p -> { });
+                        }
+                        System.out.printf("%-24s %,d rows in %.2f s = %,.0f rows/s (added %,d, unchanged %,d, subscribed %,d)%n", run,
+                                r.rows(), r.took().toMillis() / 1000.0, r.rowsPerSecond(), r.added(), r.unchanged(), r.subscribed());
+                    }
+                }
+                System.out.printf("peak heap used: %,d MB (max heap %,d MB)%n", peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                return 0;
+            } finally {
+                if (temporary) {
+                    try (Stream<Path> paths = Files.walk(work)) {
+                        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        }
+
+        static void generate(Path csv, int rows) throws IOException {
+            try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+                w.write("email,name,city,plan\n");
+                for (int i = 0; i < rows; i++) {
+                    w.write("reader" + i + "@bench.example.com,Reader " + i + ",City " + (i % 97) + "," + (i % 3 == 0 ? "pro" : "free") + "\n");
+                }
+            }
+        }
+
+        static long peakHeap() {
+            long sum = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    sum += pool.getPeakUsage().getUsed();
+                }
+            }
+            return sum;
+        }
+    }
+}
