@@ -146,9 +146,7 @@ public final class Scheduling implements AutoCloseable {
             Trigger trigger = TriggerBuilder.newTrigger()
                     .withIdentity(TriggerKey.triggerKey("schedule-" + scheduleId, "schedules"))
                     .forJob(key)
-                    .withSchedule(CronScheduleBuilder.cronSchedule("0 " + minute + " " + hour + " ? * " + days)
-                            .inTimeZone(java.util.TimeZone.getTimeZone(zone))
-                            .withMisfireHandlingInstructionFireAndProceed())
+                    .withSchedule(weekly(days, hour, minute, zone))
                     .build();
             scheduler.addJob(job, true);
             scheduler.scheduleJob(trigger);
@@ -165,6 +163,16 @@ public final class Scheduling implements AutoCloseable {
         } catch (SchedulerException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A cron schedule in the schedule's own zone: Quartz keeps the local time across daylight-saving changes.
+     * A firing missed while no node ran fires once on start, then the schedule proceeds.
+     */
+    static CronScheduleBuilder weekly(String days, int hour, int minute, ZoneId zone) {
+        return CronScheduleBuilder.cronSchedule("0 " + minute + " " + hour + " ? * " + days)
+                .inTimeZone(java.util.TimeZone.getTimeZone(zone))
+                .withMisfireHandlingInstructionFireAndProceed();
     }
 
     static JobKey campaignJob(long campaignId) {
