@@ -33,6 +33,8 @@ final class Worker implements Runnable {
     private final AtomicBoolean stopping;
     private Mailer.Connection connection;
     private int sentOnConnection;
+    /** The permanent failure behind the last {@link Ledger.Failed} outcome, for bounce handling after the write. */
+    private SendFailure lastFailure;
 
     Worker(DeliveryEngine.Sweep sweep, Mailer mailer, Ledger ledger, EventStore events, SubscriberStore subscribers, Backoff backoff,
            Config.Delivery settings, Clock clock, String node, AtomicBoolean stopping) {
@@ -81,8 +83,6 @@ final class Worker implements Runnable {
             closeConnection();
         }
     }
-
-    private SendFailure lastFailure;
 
     private Ledger.Outcome sendOne(Ledger.Recipient r) {
         lastFailure = null;
