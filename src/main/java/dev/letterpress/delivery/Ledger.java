@@ -135,11 +135,11 @@ final class Ledger {
     }
 
     Instant nextRetry(long campaignId) {
-        return jdbc.one(sql.get("next-retry"), rs -> Jdbc.instant(rs, "1"), campaignId).orElse(null);
+        return jdbc.one(sql.get("next-retry"), rs -> Jdbc.instant(rs, 1), campaignId).orElse(null);
     }
 
     Instant nextLeaseExpiry(long campaignId) {
-        return jdbc.one(sql.get("next-lease-expiry"), rs -> Jdbc.instant(rs, "1"), campaignId).orElse(null);
+        return jdbc.one(sql.get("next-lease-expiry"), rs -> Jdbc.instant(rs, 1), campaignId).orElse(null);
     }
 
     Map<String, Long> counts(long campaignId, CampaignStore store) {

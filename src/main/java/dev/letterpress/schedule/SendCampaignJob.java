@@ -9,6 +9,9 @@ import org.quartz.JobExecutionException;
 /** Runs a campaign's send; if recipients wait for a retry, schedules itself again for then. */
 @DisallowConcurrentExecution
 final class SendCampaignJob implements Job {
+    private static final java.time.Duration RETRY_AFTER_FAILURE = java.time.Duration.ofMinutes(1);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SendCampaignJob.class);
+
     private final DeliveryEngine engine;
     private final Scheduling scheduling;
 
@@ -22,10 +25,14 @@ final class SendCampaignJob implements Job {
         long campaignId = context.getMergedJobDataMap().getLong(Scheduling.CAMPAIGN_ID);
         try {
             DeliveryEngine.Result result = engine.run(campaignId);
+            log.info("campaign {}: run ended {} ({})", campaignId, result.kind(), result.detail());
             if (result.kind() == DeliveryEngine.Result.Kind.RETRY_LATER) {
                 scheduling.scheduleCampaign(campaignId, result.retryAt());
             }
         } catch (RuntimeException e) {
+            // The ledger holds the state; try again in a minute rather than leave the campaign without a trigger.
+            log.error("campaign {}: send run failed; retrying from its ledger in {} s", campaignId, RETRY_AFTER_FAILURE.toSeconds(), e);
+            scheduling.scheduleCampaign(campaignId, java.time.Instant.now().plus(RETRY_AFTER_FAILURE));
             throw new JobExecutionException("campaign #" + campaignId + ": " + e.getMessage(), e, false);
         }
     }

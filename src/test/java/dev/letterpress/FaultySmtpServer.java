@@ -1,0 +1,122 @@
+package dev.letterpress;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * A small but real SMTP receiver (RFC 5321 subset: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) whose reply to
+ * RCPT is chosen per recipient by a rule, so tests can inject temporary and permanent failures.
+ * The rule gets the address and how many times it was tried before, and returns a full reply ("250 OK").
+ */
+public final class FaultySmtpServer implements AutoCloseable {
+    /** Messages accepted, one entry per recipient address. */
+    public final List<String> delivered = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final BiFunction<String, Integer, String> rcptRule;
+    private final ServerSocket server;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "faulty-smtp");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public FaultySmtpServer(BiFunction<String, Integer, String> rcptRule) throws IOException {
+        this.rcptRule = rcptRule;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        pool.submit(this::acceptLoop);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public int attempts(String address) {
+        AtomicInteger n = attempts.get(address);
+        return n == null ? 0 : n.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                pool.submit(() -> session(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void session(Socket socket) {
+        try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+             OutputStream out = socket.getOutputStream()) {
+            reply(out, "220 faulty.test ESMTP");
+            String rcpt = null;
+            boolean rcptOk = false;
+            String line;
+            while ((line = in.readLine()) != null) {
+                String upper = line.toUpperCase();
+                if (upper.startsWith("EHLO")) {
+                    reply(out, "250-faulty.test\r\n250 8BITMIME");
+                } else if (upper.startsWith("HELO") || upper.startsWith("NOOP") || upper.startsWith("MAIL FROM")) {
+                    reply(out, "250 OK");
+                } else if (upper.startsWith("RSET")) {
+                    rcpt = null;
+                    rcptOk = false;
+                    reply(out, "250 OK");
+                } else if (upper.startsWith("RCPT TO")) {
+                    rcpt = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
+                    int before = attempts.computeIfAbsent(rcpt, k -> new AtomicInteger()).getAndIncrement();
+                    String r = rcptRule.apply(rcpt, before);
+                    rcptOk = r.startsWith("2");
+                    reply(out, r);
+                    if (r.startsWith("421")) {
+                        return;
+                    }
+                } else if (upper.equals("DATA")) {
+                    if (!rcptOk) {
+                        reply(out, "554 5.5.1 no valid recipients");
+                        continue;
+                    }
+                    reply(out, "354 go ahead");
+                    while ((line = in.readLine()) != null && !line.equals(".")) {
+                        // discard the message body
+                    }
+                    delivered.add(rcpt);
+                    reply(out, "250 2.0.0 queued");
+                } else if (upper.startsWith("QUIT")) {
+                    reply(out, "221 bye");
+                    return;
+                } else {
+                    reply(out, "502 5.5.2 command not implemented");
+                }
+            }
+        } catch (IOException e) {
+            // client went away
+        }
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        pool.shutdownNow();
+    }
+}

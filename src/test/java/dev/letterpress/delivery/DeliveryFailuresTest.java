@@ -1,0 +1,89 @@
+package dev.letterpress.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.letterpress.App;
+import dev.letterpress.FaultySmtpServer;
+import dev.letterpress.TestSupport;
+import dev.letterpress.subscriber.Subscription;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Temporary failures are retried until delivered, permanent ones become bounces (and suppress bad addresses). */
+class DeliveryFailuresTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void transientFailuresAreRetriedAndPermanentOnesBounce() throws Exception {
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> {
+                    if (rcpt.startsWith("gone")) {
+                        return "550 5.1.1 <" + rcpt + ">: no such user";
+                    }
+                    if (rcpt.startsWith("policy")) {
+                        return "550 5.7.1 message refused by policy";
+                    }
+                    if (rcpt.startsWith("greylisted")) {
+                        return before < 2 ? "451 4.7.1 greylisted, try again later" : "250 OK";
+                    }
+                    return "250 OK";
+                });
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.retry.initial", "200ms",
+                     "delivery.retry.max", "400ms"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            for (String email : List.of("ok@example.com", "gone@example.com", "policy@example.com", "greylisted@example.com")) {
+                app.subscribers.addToList(list.id(), email, null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Faults", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the campaign to finish", Duration.ofSeconds(30),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+
+            assertThat(smtp.delivered).containsExactlyInAnyOrder("ok@example.com", "greylisted@example.com");
+            assertThat(smtp.attempts("greylisted@example.com")).isEqualTo(3);
+            Map<String, Long> counts = app.campaignStore.stateCounts(campaign);
+            assertThat(counts).containsEntry("sent", 2L).containsEntry("failed", 2L).containsEntry("deferred", 0L);
+            assertThat(app.events.counts(campaign).get("bounce").total()).isEqualTo(2);
+            // the bad address is suppressed, the policy refusal is not the address's fault
+            assertThat(app.subscribers.isSuppressed("gone@example.com")).isTrue();
+            assertThat(app.subscribers.isSuppressed("policy@example.com")).isFalse();
+
+            // the next campaign leaves the suppressed address out of its audience
+            long next = app.campaigns.create("Next", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the next campaign to finish", Duration.ofSeconds(30),
+                    () -> "finished".equals(app.campaignStore.require(next).status()));
+            assertThat(app.campaignStore.require(next).audienceSize()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void whoUnsubscribesDuringASendGetsNothingMoreFromIt() throws Exception {
+        int recipients = 120;
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> {
+                    try {
+                        Thread.sleep(5); // slow enough that the unsubscribe lands mid-send
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "250 OK";
+                });
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.batch.size", "10",
+                     "delivery.connections", "1"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            long last = 0;
+            for (int i = 0; i < recipients; i++) {
+                last = app.subscribers.addToList(list.id(), "reader" + i + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test").id();
+            }
+            long campaign = app.campaigns.create("Running", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the send to start", Duration.ofSeconds(30), () -> !smtp.delivered.isEmpty());
+            app.subscribers.setStatus(list.id(), last, Subscription.UNSUBSCRIBED, "test: unsubscribed mid-send");
+            TestSupport.await("the campaign to finish", Duration.ofSeconds(30),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+            assertThat(smtp.delivered).hasSize(recipients - 1).doesNotContain("reader" + (recipients - 1) + "@example.com");
+            assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("skipped", 1L).containsEntry("sent", (long) recipients - 1);
+        }
+    }
+}
