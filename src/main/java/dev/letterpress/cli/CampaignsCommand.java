@@ -146,54 +146,48 @@ final class CampaignsCommand {
         }
     }
 
-    @Command(name = "pause", description = "Pause a scheduled or running campaign; the ledger keeps its place.")
-    static final class Pause implements Runnable {
+    /** A command acting on one campaign by id; subclasses say what to do and what to tell the user. */
+    abstract static class Control implements Runnable {
         @ParentCommand
         CampaignsCommand parent;
 
         @Parameters(paramLabel = "ID")
         long id;
 
+        abstract String act(App app);
+
         @Override
         public void run() {
             try (App app = parent.main.app()) {
-                app.campaigns.pause(id);
-                System.out.println("Campaign #" + id + " paused. Resume with: letterpress campaigns resume " + id);
+                System.out.println(act(app));
             }
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a scheduled or running campaign; the ledger keeps its place.")
+    static final class Pause extends Control {
+        @Override
+        String act(App app) {
+            app.campaigns.pause(id);
+            return "Campaign #" + id + " paused. Resume with: letterpress campaigns resume " + id;
         }
     }
 
     @Command(name = "resume", description = "Resume a paused campaign from its ledger.")
-    static final class Resume implements Runnable {
-        @ParentCommand
-        CampaignsCommand parent;
-
-        @Parameters(paramLabel = "ID")
-        long id;
-
+    static final class Resume extends Control {
         @Override
-        public void run() {
-            try (App app = parent.main.app()) {
-                app.campaigns.resume(id);
-                System.out.println("Campaign #" + id + " resumed; a running `letterpress serve` continues it.");
-            }
+        String act(App app) {
+            app.campaigns.resume(id);
+            return "Campaign #" + id + " resumed; a running `letterpress serve` continues it.";
         }
     }
 
     @Command(name = "cancel", description = "Cancel a campaign; recipients not yet sent to get nothing.")
-    static final class Cancel implements Runnable {
-        @ParentCommand
-        CampaignsCommand parent;
-
-        @Parameters(paramLabel = "ID")
-        long id;
-
+    static final class Cancel extends Control {
         @Override
-        public void run() {
-            try (App app = parent.main.app()) {
-                app.campaigns.cancel(id);
-                System.out.println("Campaign #" + id + " cancelled.");
-            }
+        String act(App app) {
+            app.campaigns.cancel(id);
+            return "Campaign #" + id + " cancelled.";
         }
     }
 }
