@@ -44,10 +44,15 @@ final class SubscribersCommand {
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such file: " + file);
             }
-            try (App app = parent.main.app();
-                 Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                 BufferedWriter errorOut = errors == null ? null : Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
+            try (App app = parent.main.app()) {
                 var target = app.subscribers.requireList(list);
+                return run(app, target);
+            }
+        }
+
+        private int run(App app, dev.letterpress.subscriber.MailingList target) throws IOException {
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 BufferedWriter errorOut = errors == null ? null : Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
                 boolean terminal = System.console() != null;
                 long size = Files.size(file);
                 int[] shown = {0};

@@ -39,7 +39,14 @@ public final class Scheduling implements AutoCloseable {
     private volatile WeeklySchedules weekly;
 
     public Scheduling(DataSource ds, boolean postgres, int threads) {
-        // A per-instance name: DBConnectionManager is JVM-global, and tests run several apps in one JVM.
+        // Quartz keeps one live scheduler per name per JVM, and the name is also the key of our rows in its
+        // tables, so it must stay "letterpress": a second open app in this JVM would silently share the first
+        // one's scheduler (and database). Refuse that instead. Apps opened one after another are fine.
+        if (org.quartz.impl.SchedulerRepository.getInstance().lookup("letterpress") != null) {
+            throw new IllegalStateException("another Letterpress app is already open in this JVM; close it first"
+                    + " (run further nodes as separate processes)");
+        }
+        // The connection provider registry is JVM-global too: a fresh name per app, so a reopened app gets its own pool.
         this.dataSourceName = "letterpress-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new ConnectionProvider() {
             @Override
@@ -179,11 +186,14 @@ public final class Scheduling implements AutoCloseable {
         return JobKey.jobKey("campaign-" + campaignId, "campaigns");
     }
 
-    /** Waits for running jobs (the engine has been asked to stop first, so that is quick). */
+    /**
+     * Waits for running jobs (the engine has been asked to stop first, so that is quick). A scheduler that never
+     * started has no jobs to wait for; not waiting saves Quartz's 500 ms worker poll on every CLI command.
+     */
     @Override
     public void close() {
         try {
-            scheduler.shutdown(true);
+            scheduler.shutdown(scheduler.isStarted());
         } catch (SchedulerException e) {
             throw new IllegalStateException(e);
         }

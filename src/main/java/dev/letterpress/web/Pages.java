@@ -9,6 +9,9 @@ import java.util.Map;
 
 /** Renders the subscriber-facing pages in templates/pages/ with the shared FreeMarker configuration. */
 final class Pages {
+    /** Set on a response that already carries one of our pages, so the 404 fallback leaves it alone. */
+    static final String RENDERED = "letterpress.page";
+
     private final Templates templates;
     private final String newsletterName;
 
@@ -22,6 +25,7 @@ final class Pages {
         m.put("newsletter", Map.of("name", newsletterName));
         try {
             ctx.status(status).contentType("text/html; charset=UTF-8").result(templates.render("pages/" + page + ".ftlh", m));
+            ctx.attribute(RENDERED, Boolean.TRUE);
         } catch (TemplateException | IOException e) {
             throw new IllegalStateException("page template " + page + " failed: " + e.getMessage(), e);
         }

@@ -52,7 +52,8 @@ public final class PublicServer implements AutoCloseable {
                 cfg.routes.get("/demo/mail/{index}", demo::message);
             }
             cfg.routes.error(404, "*", ctx -> {
-                if (ctx.result() == null) {
+                // Javalin has already put its own text here for unmatched routes; ours replaces it
+                if (ctx.attribute(Pages.RENDERED) == null) {
                     pages.message(ctx, 404, "Not found", "There is nothing at this address. If you followed a link from an email, it may have been cut short: try opening it again from the email.");
                 }
             });

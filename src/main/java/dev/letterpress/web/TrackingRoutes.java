@@ -7,7 +7,7 @@ import java.util.Base64;
 /** The open pixel and the click redirect. */
 final class TrackingRoutes {
     /** The smallest transparent GIF: 43 bytes. */
-    static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
     private final Tracker tracker;
     private final Pages pages;
