@@ -89,7 +89,9 @@ class SendFlowTest {
             messageIds.add(m.getMessageID());
             assertThat(m.getContentType()).startsWith("multipart/alternative");
             assertThat(m.getHeader("List-Unsubscribe-Post", null)).isEqualTo("List-Unsubscribe=One-Click");
-            assertThat(m.getHeader("List-Unsubscribe", null)).matches("<http://127\\.0\\.0\\.1:\\d+/u/[A-Za-z0-9_-]{36}>");
+            assertThat(m.getHeader("List-Unsubscribe", null))
+                    .matches("<http://127\\.0\\.0\\.1:\\d+/u/([A-Za-z0-9_-]{36})>, <mailto:unsubscribe@127\\.0\\.0\\.1\\?subject=unsubscribe-\\1>");
+            assertThat(m.getHeader("Feedback-ID", null)).isEqualTo(campaign + ":" + list.id() + ":newsletter:letterpress");
             assertThat(m.getHeader("List-Id", null)).contains("build-notes-weekly." + list.id() + ".127.0.0.1");
             Multipart parts = (Multipart) m.getContent();
             assertThat(parts.getCount()).isEqualTo(2);
@@ -136,7 +138,7 @@ class SendFlowTest {
         assertThat(app.events.counts(campaign).get("open").total()).isEqualTo(1);
 
         // unsubscribe: GET changes nothing; the one-click POST unsubscribes at once, idempotently
-        String unsubscribe = ada.getHeader("List-Unsubscribe", null).replaceAll("[<>]", "");
+        String unsubscribe = ada.getHeader("List-Unsubscribe", null).replaceAll("^<([^>]+)>.*$", "$1");
         HttpResponse<String> page = get(unsubscribe);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<form method=\"post\"");

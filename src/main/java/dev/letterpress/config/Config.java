@@ -16,6 +16,7 @@ public record Config(
         Sender sender,
         Smtp smtp,
         Delivery delivery,
+        Dkim dkim,
         int schedulerThreads,
         Path templatesDir,
         Demo demo) {
@@ -28,7 +29,15 @@ public record Config(
 
     public record Http(String host, int port, URI publicBaseUrl) {}
 
-    public record Sender(String newsletterName, String domain, String postalAddress) {}
+    public record Sender(String newsletterName, String domain, String postalAddress, String unsubscribeMailto,
+                         String feedbackIdSender) {}
+
+    /** DKIM signing; {@code enabled()} is false when dkim.domain is empty. */
+    public record Dkim(String domain, String selector, Path privateKey) {
+        public boolean enabled() {
+            return !domain.isEmpty();
+        }
+    }
 
     public enum Security { NONE, STARTTLS, TLS }
 
@@ -39,16 +48,17 @@ public record Config(
     }
 
     public record Delivery(int batchSize, int connections, int messagesPerConnection, Duration lease,
-                           Duration retryInitial, Duration retryMax, Duration retryGiveUp) {}
+                           Duration retryInitial, Duration retryMax, Duration retryGiveUp, double pauseErrorRate,
+                           int pauseWindow) {}
 
     public record Demo(int smtpPort, int subscribers) {}
 
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
-        return new Config(dataDir, db, newHttp, trackingSecret, sender, smtp, delivery, schedulerThreads, templatesDir, demo);
+        return new Config(dataDir, db, newHttp, trackingSecret, sender, smtp, delivery, dkim, schedulerThreads, templatesDir, demo);
     }
 
     public Config withSmtp(Smtp newSmtp) {
-        return new Config(dataDir, db, http, trackingSecret, sender, newSmtp, delivery, schedulerThreads, templatesDir, demo);
+        return new Config(dataDir, db, http, trackingSecret, sender, newSmtp, delivery, dkim, schedulerThreads, templatesDir, demo);
     }
 }

@@ -116,7 +116,17 @@ public final class ConfigLoader {
         } else if (!domain.matches("[A-Za-z0-9.-]+")) {
             throw bad("newsletter.domain", domain, "a domain name such as news.example.com");
         }
-        var sender = new Config.Sender(singleLine("newsletter.name"), domain, singleLine("sender.postal.address"));
+        String mailto = raw("unsubscribe.mailto");
+        if (mailto.isEmpty()) {
+            mailto = "unsubscribe@" + domain;
+        } else if (!mailto.matches("[^@\\s<>,]+@[A-Za-z0-9.-]+")) {
+            throw bad("unsubscribe.mailto", mailto, "an email address such as unsubscribe@news.example.com, or empty");
+        }
+        String feedback = raw("feedback.id.sender");
+        if (!feedback.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw bad("feedback.id.sender", feedback, "1 to 64 letters, digits, dots, dashes or underscores");
+        }
+        var sender = new Config.Sender(singleLine("newsletter.name"), domain, singleLine("sender.postal.address"), mailto, feedback);
 
         var smtp = new Config.Smtp(nonEmpty("smtp.host"), integer("smtp.port", 1, 65535),
                 choice("smtp.security", Config.Security.class), raw("smtp.username"), raw("smtp.password"),
@@ -124,13 +134,47 @@ public final class ConfigLoader {
 
         var delivery = new Config.Delivery(integer("delivery.batch.size", 1, 10_000), integer("delivery.connections", 1, 64),
                 integer("delivery.messages.per.connection", 1, 100_000), duration("delivery.lease"),
-                duration("delivery.retry.initial"), duration("delivery.retry.max"), duration("delivery.retry.give.up"));
+                duration("delivery.retry.initial"), duration("delivery.retry.max"), duration("delivery.retry.give.up"),
+                fraction("delivery.pause.error.rate"), integer("delivery.pause.window", 10, 100_000));
         if (delivery.retryMax().compareTo(delivery.retryInitial()) < 0) {
             throw bad("delivery.retry.max", raw("delivery.retry.max"), "a duration at least delivery.retry.initial (" + raw("delivery.retry.initial") + ")");
         }
+        var dkim = dkim();
         var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
-        return new Config(dataDir, db, http, secret, sender, smtp, delivery, integer("scheduler.threads", 1, 50),
+        return new Config(dataDir, db, http, secret, sender, smtp, delivery, dkim, integer("scheduler.threads", 1, 50),
                 Path.of(nonEmpty("templates.dir")), demo);
+    }
+
+    private Config.Dkim dkim() {
+        String domain = raw("dkim.domain");
+        String selector = raw("dkim.selector");
+        String key = raw("dkim.private.key");
+        if (domain.isEmpty()) {
+            return new Config.Dkim("", selector, null);
+        }
+        if (!domain.matches("[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
+            throw bad("dkim.domain", domain, "the signing domain, such as news.example.com, or empty to not sign");
+        }
+        if (!selector.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw bad("dkim.selector", selector, "a DNS label such as letterpress or s2026");
+        }
+        if (key.isEmpty() || !Files.isReadable(Path.of(key))) {
+            throw bad("dkim.private.key", key, "a readable PKCS#8 private key file (PEM or DER) when dkim.domain is set");
+        }
+        return new Config.Dkim(domain, selector, Path.of(key));
+    }
+
+    private double fraction(String key) {
+        String v = raw(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0.01 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw bad(key, v, "a number from 0.01 to 1");
     }
 
     private URI baseUrl() {

@@ -74,10 +74,15 @@ public final class MailComposer {
         }
         m.setSubject(prepared.issue().subject(), "UTF-8");
         m.setSentDate(Date.from(clock.instant()));
-        m.setHeader("List-Unsubscribe", "<" + urls.unsubscribe(campaign, s.id(), listId) + ">");
+        String unsubscribe = urls.unsubscribe(campaign, s.id(), listId);
+        // RFC 2369: the https URL (RFC 8058 one-click) and a mailto whose subject carries the same token
+        m.setHeader("List-Unsubscribe", "<" + unsubscribe + ">, <mailto:" + sender.unsubscribeMailto() + "?subject=unsubscribe-"
+                + unsubscribe.substring(unsubscribe.lastIndexOf('/') + 1) + ">");
         m.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         m.setHeader("List-Id", listId(listName, listId));
         m.setHeader("Precedence", "bulk");
+        // Gmail's feedback loop aggregates complaints by these fields: campaign, list, type, sender
+        m.setHeader("Feedback-ID", campaign + ":" + listId + ":newsletter:" + sender.feedbackIdSender());
 
         MimeBodyPart text = new MimeBodyPart();
         text.setText(content.text(), "UTF-8", "plain");

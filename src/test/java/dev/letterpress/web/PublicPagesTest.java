@@ -82,7 +82,7 @@ class PublicPagesTest {
             String to = m.getAllRecipients()[0].toString().replaceAll(".*<|>.*", "");
             String html = (String) ((Multipart) m.getContent()).getBodyPart(1).getContent();
             links.put(to, new Links(
-                    m.getHeader("List-Unsubscribe", null).replaceAll("[<>]", ""),
+                    m.getHeader("List-Unsubscribe", null).replaceAll("^<([^>]+)>.*$", "$1"),
                     first(html, "href=\"([^\"]+/v/" + TOKEN + ")\"[^>]*>View this issue in your browser"),
                     first(html, "href=\"([^\"]+/p/" + TOKEN + ")\"[^>]*>Manage your preferences"),
                     first(html, "href=\"([^\"]+/v/" + TOKEN + ")\"[^>]*>Share this issue"),
