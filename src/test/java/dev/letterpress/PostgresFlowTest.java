@@ -1,0 +1,55 @@
+package dev.letterpress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import dev.letterpress.subscriber.CsvImporter;
+import dev.letterpress.subscriber.Subscription;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The same migrations and named queries on a real PostgreSQL: import, freeze, send, retry-safe ledger, weekly schedule. */
+class PostgresFlowTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void importSendAndScheduleOnPostgres() throws Exception {
+        GreenMail smtp = TestSupport.greenMail();
+        String url = PostgresSupport.newDatabase();
+        try (App app = App.create(TestSupport.config(dir, smtp.getSmtp().getPort(),
+                Map.of("db.url", url, "db.user", "postgres", "db.password", "postgres"))).start()) {
+            assertThat(app.db.isPostgres()).isTrue();
+            var list = app.subscribers.createList("Weekly", null);
+            List<CsvImporter.RowProblem> problems = new ArrayList<>();
+            String csv = "email,name,city\nada@example.com,Ada,London\nbad-address,Bad,Nowhere\ngrace@example.com,Grace,Arlington\nADA@example.com,Ada Again,London\n";
+            var report = app.importer.importCsv(new StringReader(csv), "pg.csv", list, Subscription.CONFIRMED, problems::add);
+            assertThat(report.added()).isEqualTo(2);
+            assertThat(report.invalid()).isEqualTo(1);
+            assertThat(report.duplicates()).isEqualTo(1);
+            var again = app.importer.importCsv(new StringReader(csv), "pg.csv", list, Subscription.CONFIRMED, p -> { });
+            assertThat(again.added()).isZero();
+            assertThat(again.unchanged()).isEqualTo(2);
+            assertThat(app.subscribers.findByEmail("ada@example.com").orElseThrow().attributes()).containsEntry("city", "London");
+
+            long campaign = app.campaigns.create("PG issue", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the campaign to finish on PostgreSQL", Duration.ofSeconds(30),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+            assertThat(smtp.getReceivedMessages()).hasSize(2);
+            assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 2L);
+
+            var schedule = app.weekly.create("Monday", "MON", "09:00", "Europe/Berlin", List.of("Weekly"));
+            assertThat(app.weekly.nextFire(schedule.id())).isNotNull();
+            app.weekly.enqueue("Monday", "next", TestSupport.demoIssue());
+            assertThat(app.weekly.readyCount(schedule.id())).isEqualTo(1);
+        } finally {
+            smtp.stop();
+        }
+    }
+}
