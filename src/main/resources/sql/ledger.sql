@@ -10,24 +10,32 @@ WHERE s.status = 'active'
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
 GROUP BY s.id, s.email
 
--- Candidates for the next batch, by keyset on subscriber_id (never OFFSET). "eligible" re-checks consent
--- now, so whoever unsubscribed or got suppressed since the freeze is skipped.
--- name: candidates
+-- The next batch, by keyset on subscriber_id (never OFFSET). Rows another node is claiming right now are
+-- skipped, not waited for: several nodes claim disjoint batches of one campaign.
+-- name: lock-batch
+SELECT subscriber_id FROM deliveries
+WHERE campaign_id = ? AND subscriber_id > ?
+  AND (state = 'queued'
+       OR (state = 'deferred' AND next_attempt_at <= ?)
+       OR (state = 'claimed' AND lease_until < ?))
+ORDER BY subscriber_id
+LIMIT ?
+FOR UPDATE SKIP LOCKED
+
+-- The locked rows with what sending needs. "eligible" re-checks consent now, so whoever unsubscribed or got
+-- suppressed since the freeze is skipped. Driven from the id array, so each row is an index lookup.
+-- name: batch-details
 SELECT d.subscriber_id, d.email, d.list_id, d.attempts, d.first_failed_at, s.name, s.attributes, l.name AS list_name,
        CASE WHEN s.status = 'active'
              AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
              AND EXISTS (SELECT 1 FROM campaign_lists cl JOIN subscriptions sub ON sub.list_id = cl.list_id
                          WHERE cl.campaign_id = d.campaign_id AND sub.subscriber_id = d.subscriber_id AND sub.status = 'confirmed')
             THEN 1 ELSE 0 END AS eligible
-FROM deliveries d
+FROM UNNEST(?) AS batch(id)
+JOIN deliveries d ON d.campaign_id = ? AND d.subscriber_id = batch.id
 JOIN subscribers s ON s.id = d.subscriber_id
 JOIN mailing_lists l ON l.id = d.list_id
-WHERE d.campaign_id = ? AND d.subscriber_id > ?
-  AND (d.state = 'queued'
-       OR (d.state = 'deferred' AND d.next_attempt_at <= ?)
-       OR (d.state = 'claimed' AND d.lease_until < ?))
 ORDER BY d.subscriber_id
-LIMIT ?
 
 -- name: claim
 UPDATE deliveries SET state = 'claimed', claimed_by = ?, lease_until = ?, updated_at = ?

@@ -69,17 +69,21 @@ final class Ledger {
     List<Recipient> claim(long campaignId, long after, int limit, String node, Duration lease, long[] lastSeen) {
         Instant now = clock.instant();
         return jdbc.inTransaction(c -> {
-            List<Object[]> rows = Jdbc.query(c, sql.get("candidates"), rs -> new Object[] {
+            List<Long> locked = Jdbc.query(c, sql.get("lock-batch"), rs -> rs.getLong(1), campaignId, after, now, now, limit);
+            if (locked.isEmpty()) {
+                return List.<Recipient>of();
+            }
+            List<Object[]> rows = Jdbc.query(c, sql.get("batch-details"), rs -> new Object[] {
                     new Recipient(new Subscriber(rs.getLong("subscriber_id"), rs.getString("email"), rs.getString("name"),
                             dev.letterpress.subscriber.SubscriberStore.attributes(rs.getString("attributes")), "active"),
                             rs.getLong("list_id"), rs.getString("list_name"), rs.getInt("attempts"), Jdbc.instant(rs, "first_failed_at")),
-                    rs.getInt("eligible") == 1}, campaignId, after, now, now, limit);
+                    rs.getInt("eligible") == 1}, locked.toArray(Long[]::new), campaignId);
+            lastSeen[0] = locked.get(locked.size() - 1);
             List<Recipient> claimed = new ArrayList<>(rows.size());
             try (PreparedStatement claim = c.prepareStatement(sql.get("claim"));
                  PreparedStatement skip = c.prepareStatement(sql.get("skip"))) {
                 for (Object[] row : rows) {
                     Recipient r = (Recipient) row[0];
-                    lastSeen[0] = r.subscriber().id();
                     if ((Boolean) row[1]) {
                         Jdbc.bind(claim, node, now.plus(lease), now, campaignId, r.subscriber().id());
                         claim.addBatch();
