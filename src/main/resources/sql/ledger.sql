@@ -75,3 +75,10 @@ SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state = 'claim
 
 -- name: delivery
 SELECT subscriber_id, email, list_id, state, message_id FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?
+
+-- name: claimable
+SELECT COUNT(*) FROM deliveries
+WHERE campaign_id = ?
+  AND (state = 'queued'
+       OR (state = 'deferred' AND next_attempt_at <= ?)
+       OR (state = 'claimed' AND lease_until < ?))

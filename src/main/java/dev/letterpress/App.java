@@ -4,6 +4,7 @@ import dev.letterpress.config.Config;
 import dev.letterpress.db.Database;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.delivery.CampaignWatcher;
 import dev.letterpress.delivery.DeliveryEngine;
 import dev.letterpress.delivery.Mailer;
 import dev.letterpress.delivery.SmtpMailer;
@@ -53,6 +54,7 @@ public final class App implements AutoCloseable {
     public final Campaigns campaigns;
     public final WeeklySchedules weekly;
     private final Scheduling scheduling;
+    private final CampaignWatcher watcher;
     private final PublicServer server;
     private boolean started;
 
@@ -72,6 +74,7 @@ public final class App implements AutoCloseable {
         this.events = new EventStore(jdbc, clock);
         this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events,
                 mailer != null ? mailer : new SmtpMailer(config.smtp()), urls, links, config, clock, nodeName());
+        this.watcher = new CampaignWatcher(engine, config.delivery().poll());
         this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
         this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock);
         this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
@@ -103,6 +106,7 @@ public final class App implements AutoCloseable {
         if (resumed > 0) {
             log.info("resuming {} interrupted campaign(s) from their ledger", resumed);
         }
+        watcher.start();
         server.start();
         started = true;
         return this;
@@ -118,6 +122,7 @@ public final class App implements AutoCloseable {
         if (started) {
             server.close();
         }
+        watcher.close();
         scheduling.close();
         db.close();
     }

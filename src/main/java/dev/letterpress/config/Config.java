@@ -49,7 +49,7 @@ public record Config(
 
     public record Delivery(int batchSize, int connections, int messagesPerConnection, Duration lease,
                            Duration retryInitial, Duration retryMax, Duration retryGiveUp, double pauseErrorRate,
-                           int pauseWindow) {}
+                           int pauseWindow, Duration poll) {}
 
     public record Demo(int smtpPort, int subscribers) {}
 

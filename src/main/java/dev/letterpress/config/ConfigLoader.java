@@ -135,7 +135,7 @@ public final class ConfigLoader {
         var delivery = new Config.Delivery(integer("delivery.batch.size", 1, 10_000), integer("delivery.connections", 1, 64),
                 integer("delivery.messages.per.connection", 1, 100_000), duration("delivery.lease"),
                 duration("delivery.retry.initial"), duration("delivery.retry.max"), duration("delivery.retry.give.up"),
-                fraction("delivery.pause.error.rate"), integer("delivery.pause.window", 10, 100_000));
+                fraction("delivery.pause.error.rate"), integer("delivery.pause.window", 10, 100_000), duration("delivery.poll"));
         if (delivery.retryMax().compareTo(delivery.retryInitial()) < 0) {
             throw bad("delivery.retry.max", raw("delivery.retry.max"), "a duration at least delivery.retry.initial (" + raw("delivery.retry.initial") + ")");
         }

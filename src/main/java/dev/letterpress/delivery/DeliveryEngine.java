@@ -46,6 +46,8 @@ public final class DeliveryEngine {
     private final String node;
     private final Backoff backoff;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Campaigns this node is sending right now: one run per campaign per node (other nodes may run it too). */
+    private final java.util.Set<Long> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeliveryEngine(CampaignStore campaigns, javax.sql.DataSource ds, IssueRenderer renderer, SubscriberStore subscribers,
                           EventStore events, Mailer mailer, PublicUrls urls, LinkRegistry links, Config config, Clock clock, String node) {
@@ -70,6 +72,36 @@ public final class DeliveryEngine {
     }
 
     public Result run(long campaignId) {
+        if (stopping.get()) {
+            return new Result(Result.Kind.STOPPED, null, "this node is stopping");
+        }
+        if (!active.add(campaignId)) {
+            return new Result(Result.Kind.NOT_RUNNABLE, null, "already sending on this node");
+        }
+        try {
+            return runOnce(campaignId);
+        } finally {
+            active.remove(campaignId);
+        }
+    }
+
+    /** Whether this node is sending the campaign now. */
+    public boolean isSending(long campaignId) {
+        return active.contains(campaignId);
+    }
+
+    /** Running campaigns with rows claimable now that this node is not already sending. */
+    public List<Long> campaignsNeedingHelp() {
+        List<Long> out = new ArrayList<>();
+        for (Campaign c : campaigns.inStatus(Campaign.RUNNING)) {
+            if (!active.contains(c.id()) && c.audienceFrozen() && ledger.claimable(c.id()) > 0) {
+                out.add(c.id());
+            }
+        }
+        return out;
+    }
+
+    private Result runOnce(long campaignId) {
         Campaign c = campaigns.require(campaignId);
         if (c.isOver() || Campaign.PAUSED.equals(c.status())) {
             return new Result(Result.Kind.NOT_RUNNABLE, null, "campaign is " + c.status());

@@ -138,6 +138,12 @@ final class Ledger {
         }
     }
 
+    /** Rows some node could claim right now. */
+    long claimable(long campaignId) {
+        Instant now = clock.instant();
+        return jdbc.count(sql.get("claimable"), campaignId, now, now);
+    }
+
     Instant nextRetry(long campaignId) {
         return jdbc.one(sql.get("next-retry"), rs -> Jdbc.instant(rs, 1), campaignId).orElse(null);
     }

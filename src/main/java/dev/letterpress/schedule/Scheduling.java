@@ -65,7 +65,10 @@ public final class Scheduling implements AutoCloseable {
         });
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "letterpress");
-        p.setProperty("org.quartz.scheduler.instanceId", "NON_CLUSTERED");
+        // On PostgreSQL several nodes share the job store: Quartz runs clustered, each trigger fires on one node.
+        p.setProperty("org.quartz.scheduler.instanceId", postgres ? "AUTO" : "NON_CLUSTERED");
+        p.setProperty("org.quartz.jobStore.isClustered", Boolean.toString(postgres));
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         // Another process (the CLI) may add triggers: look for them at least every 5 s.
         p.setProperty("org.quartz.scheduler.idleWaitTime", "5000");

@@ -1,0 +1,63 @@
+package dev.letterpress.delivery;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each node's look-out for running campaigns it can help with. Quartz fires a campaign's start on one node;
+ * this is how the other nodes join its send, and how a crashed peer's rows are picked up once their lease
+ * has expired. The ledger's SKIP LOCKED claims keep the nodes' batches disjoint.
+ */
+public final class CampaignWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CampaignWatcher.class);
+
+    private final DeliveryEngine engine;
+    private final Duration every;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "campaign-watcher"));
+    private final ExecutorService senders = Executors.newCachedThreadPool(r -> daemon(r, "campaign-helper"));
+
+    public CampaignWatcher(DeliveryEngine engine, Duration every) {
+        this.engine = engine;
+        this.every = every;
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::look, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void look() {
+        try {
+            for (long id : engine.campaignsNeedingHelp()) {
+                senders.submit(() -> {
+                    DeliveryEngine.Result r = engine.run(id);
+                    log.info("campaign {}: helper run ended {} ({})", id, r.kind(), r.detail());
+                });
+            }
+        } catch (RuntimeException e) {
+            log.warn("looking for campaigns to help with failed; trying again in {}", every, e);
+        }
+    }
+
+    /** Stops looking; runs in progress are stopped by the engine's own stop(). */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        senders.shutdown();
+        try {
+            senders.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
