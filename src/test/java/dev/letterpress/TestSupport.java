@@ -45,6 +45,7 @@ public final class TestSupport {
         m.put("smtp.timeout", "10s");
         m.put("delivery.retry.initial", "1s");
         m.put("delivery.retry.max", "2s");
+        m.put("delivery.poll", "1s");
         m.put("templates.dir", Path.of("templates").toAbsolutePath().toString());
         m.putAll(extra);
         return ConfigLoader.fromMap(m);

@@ -122,7 +122,8 @@ public final class DeliveryEngine {
             campaigns.setStatus(campaignId, Campaign.PAUSED, "issue no longer renders: " + e.getMessage());
             return new Result(Result.Kind.PAUSED, null, e.getMessage());
         }
-        Sweep sweep = new Sweep(campaignId, composer, campaigns);
+        Sweep sweep = new Sweep(campaignId, composer, campaigns,
+                new ErrorRate(config.delivery().pauseWindow(), config.delivery().pauseErrorRate()));
         int workers = config.delivery().connections();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "send-" + campaignId);
@@ -185,10 +186,31 @@ public final class DeliveryEngine {
         private boolean exhausted;
         private volatile boolean halted;
 
-        Sweep(long campaignId, MailComposer composer, CampaignStore campaigns) {
+        private final ErrorRate errors;
+
+        Sweep(long campaignId, MailComposer composer, CampaignStore campaigns, ErrorRate errors) {
             this.campaignId = campaignId;
             this.composer = composer;
             this.campaigns = campaigns;
+            this.errors = errors;
+        }
+
+        /** Counts a batch's attempts; pauses the campaign (for every node) when the recent error rate is too high. */
+        void recordOutcomes(List<Ledger.Outcome> outcomes, String lastError) {
+            boolean tripped = false;
+            for (Ledger.Outcome o : outcomes) {
+                if (!(o instanceof Ledger.Released)) {
+                    tripped |= errors.record(!(o instanceof Ledger.Sent));
+                }
+            }
+            if (tripped && !halted) {
+                String why = String.format(java.util.Locale.ROOT, "paused automatically: %.0f%% of the last %d attempts failed%s",
+                        errors.share() * 100, errors.window(), lastError == null ? "" : " (last: " + lastError + ")");
+                if (campaigns.transition(campaignId, Campaign.RUNNING, Campaign.PAUSED, why)) {
+                    log.warn("campaign {}: {}", campaignId, why);
+                }
+                halted = true;
+            }
         }
 
         /** False once someone paused or cancelled the campaign (from any process: it is read from the database). */

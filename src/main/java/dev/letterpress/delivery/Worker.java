@@ -35,6 +35,8 @@ final class Worker implements Runnable {
     private int sentOnConnection;
     /** The permanent failure behind the last {@link Ledger.Failed} outcome, for bounce handling after the write. */
     private SendFailure lastFailure;
+    /** The most recent failure text, for the reason given when the campaign pauses itself. */
+    private String lastError;
 
     Worker(DeliveryEngine.Sweep sweep, Mailer mailer, Ledger ledger, EventStore events, SubscriberStore subscribers, Backoff backoff,
            Config.Delivery settings, Clock clock, String node, AtomicBoolean stopping) {
@@ -74,6 +76,7 @@ final class Worker implements Runnable {
                     }
                 }
                 ledger.write(sweep.campaignId, node, outcomes);
+                sweep.recordOutcomes(outcomes, lastError);
                 // the facts are recorded; now act on the bounces
                 for (int i = 0; i < bounced.size(); i++) {
                     recordBounce(bounced.get(i), bounceReasons.get(i));
@@ -106,6 +109,7 @@ final class Worker implements Runnable {
             }
             return new Ledger.Sent(id, reply, mail.messageId());
         } catch (SendFailure f) {
+            lastError = (f.code() == 0 ? "" : f.code() + " ") + f.getMessage();
             if (connection != null && (f.code() == 0 || f.code() == 421 || !connection.isUsable())) {
                 closeConnection();
             }

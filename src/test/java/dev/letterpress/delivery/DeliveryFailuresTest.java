@@ -86,4 +86,33 @@ class DeliveryFailuresTest {
             assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("skipped", 1L).containsEntry("sent", (long) recipients - 1);
         }
     }
+
+    @Test
+    void aCampaignPausesItselfWhenMostAttemptsFailAndResumesFromItsLedger() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) ->
+                    blocked.get() ? "451 4.7.0 temporarily rate limited, slow down" : "250 OK");
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.pause.window", "20",
+                     "delivery.pause.error.rate", "0.5", "delivery.batch.size", "10", "delivery.connections", "1",
+                     "delivery.retry.initial", "200ms", "delivery.retry.max", "400ms"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            for (int i = 0; i < 100; i++) {
+                app.subscribers.addToList(list.id(), "reader" + i + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Blocked", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the campaign to pause itself", Duration.ofSeconds(30),
+                    () -> Campaign.PAUSED.equals(app.campaignStore.require(campaign).status()));
+            Campaign paused = app.campaignStore.require(campaign);
+            assertThat(paused.statusReason()).contains("paused automatically").contains("of the last 20 attempts failed")
+                    .contains("451");
+            // it stopped early: most of the list was never tried
+            assertThat(app.campaignStore.stateCounts(campaign).get("queued")).isGreaterThan(50L);
+
+            blocked.set(false);
+            app.campaigns.resume(campaign);
+            TestSupport.await("the resumed campaign to finish", Duration.ofSeconds(30),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+            assertThat(smtp.delivered).hasSize(100).doesNotHaveDuplicates();
+        }
+    }
 }
