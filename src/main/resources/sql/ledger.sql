@@ -82,3 +82,7 @@ WHERE campaign_id = ?
   AND (state = 'queued'
        OR (state = 'deferred' AND next_attempt_at <= ?)
        OR (state = 'claimed' AND lease_until < ?))
+
+-- Extends this node's lease on a row it still holds; 0 rows means another node has taken it over.
+-- name: renew
+UPDATE deliveries SET lease_until = ? WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?

@@ -138,6 +138,34 @@ final class Ledger {
         }
     }
 
+    /**
+     * Extends the lease on rows this node still holds and returns those it still holds: a row whose lease ran out
+     * and that another node took over must not be sent from here too.
+     */
+    java.util.Set<Long> renew(long campaignId, String node, List<Long> ids, Duration lease) {
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        if (ids.isEmpty()) {
+            return held;
+        }
+        Instant until = clock.instant().plus(lease);
+        jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.get("renew"))) {
+                for (long id : ids) {
+                    Jdbc.bind(ps, until, campaignId, id, node);
+                    ps.addBatch();
+                }
+                int[] updated = ps.executeBatch();
+                for (int i = 0; i < updated.length; i++) {
+                    if (updated[i] != 0) {
+                        held.add(ids.get(i));
+                    }
+                }
+            }
+            return null;
+        });
+        return held;
+    }
+
     /** Rows some node could claim right now. */
     long claimable(long campaignId) {
         Instant now = clock.instant();

@@ -63,9 +63,22 @@ final class Worker implements Runnable {
                 List<Ledger.Outcome> outcomes = new ArrayList<>(batch.size());
                 List<Ledger.Recipient> bounced = new ArrayList<>();
                 List<SendFailure> bounceReasons = new ArrayList<>();
-                for (Ledger.Recipient r : batch) {
+                Instant renewAt = clock.instant().plus(settings.lease().dividedBy(2));
+                java.util.Set<Long> lost = new java.util.HashSet<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    Ledger.Recipient r = batch.get(i);
                     if (stopping.get()) {
                         outcomes.add(new Ledger.Released(r.subscriber().id()));
+                        continue;
+                    }
+                    if (clock.instant().isAfter(renewAt)) {
+                        // a slow batch: keep the rest of it ours, and drop whatever another node took over meanwhile
+                        List<Long> rest = batch.subList(i, batch.size()).stream().map(x -> x.subscriber().id()).toList();
+                        java.util.Set<Long> held = ledger.renew(sweep.campaignId, node, rest, settings.lease());
+                        rest.stream().filter(id -> !held.contains(id)).forEach(lost::add);
+                        renewAt = clock.instant().plus(settings.lease().dividedBy(2));
+                    }
+                    if (lost.contains(r.subscriber().id())) {
                         continue;
                     }
                     Ledger.Outcome o = sendOne(r);
