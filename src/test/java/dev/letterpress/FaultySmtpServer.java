@@ -20,11 +20,14 @@ import java.util.function.BiFunction;
 /**
  * A small but real SMTP receiver (RFC 5321 subset: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) whose reply to
  * RCPT is chosen per recipient by a rule, so tests can inject temporary and permanent failures.
- * The rule gets the address and how many times it was tried before, and returns a full reply ("250 OK").
+ * The rule gets the address and how many times it was tried before, and returns a full reply ("250 OK"),
+ * {@link #DROP} to close the connection without a word, or {@code STALL <ms> <reply>} to answer late.
  */
 public final class FaultySmtpServer implements AutoCloseable {
     /** Messages accepted, one entry per recipient address. */
     public final List<String> delivered = new CopyOnWriteArrayList<>();
+    /** Rule result: drop the connection instead of replying. */
+    public static final String DROP = "DROP";
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final BiFunction<String, Integer, String> rcptRule;
     private final ServerSocket server;
@@ -81,6 +84,14 @@ public final class FaultySmtpServer implements AutoCloseable {
                     rcpt = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                     int before = attempts.computeIfAbsent(rcpt, k -> new AtomicInteger()).getAndIncrement();
                     String r = rcptRule.apply(rcpt, before);
+                    if (r.equals(DROP)) {
+                        return;
+                    }
+                    if (r.startsWith("STALL ")) {
+                        String[] parts = r.split(" ", 3);
+                        Thread.sleep(Long.parseLong(parts[1]));
+                        r = parts[2];
+                    }
                     rcptOk = r.startsWith("2");
                     reply(out, r);
                     if (r.startsWith("421")) {
@@ -106,6 +117,8 @@ public final class FaultySmtpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

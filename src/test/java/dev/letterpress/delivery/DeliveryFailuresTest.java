@@ -115,4 +115,46 @@ class DeliveryFailuresTest {
             assertThat(smtp.delivered).hasSize(100).doesNotHaveDuplicates();
         }
     }
+
+    @Test
+    void aReceiverThatFailsInEveryWayStillGetsEverythingOnceOrBounces() throws Exception {
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> {
+                    String kind = rcpt.substring(0, rcpt.indexOf('-'));
+                    return switch (kind) {
+                        case "closing" -> before == 0 ? "421 4.3.2 service shutting down, try later" : "250 OK";
+                        case "busy" -> before < 2 ? "451 4.3.0 local error, try later" : "250 OK";
+                        case "dropped" -> before == 0 ? FaultySmtpServer.DROP : "250 OK";
+                        case "stalled" -> before == 0 ? "STALL 3000 250 OK" : "250 OK";
+                        case "unknown" -> "550 5.1.1 no such user";
+                        default -> "250 OK";
+                    };
+                });
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("smtp.timeout", "1s",
+                     "delivery.retry.initial", "200ms", "delivery.retry.max", "400ms", "delivery.connections", "2"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            List<String> transients = new java.util.ArrayList<>();
+            List<String> permanent = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                for (String kind : List.of("closing", "busy", "dropped", "stalled", "fine")) {
+                    transients.add(kind + "-" + i + "@example.com");
+                }
+                permanent.add("unknown-" + i + "@example.com");
+            }
+            for (String email : transients) {
+                app.subscribers.addToList(list.id(), email, null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            for (String email : permanent) {
+                app.subscribers.addToList(list.id(), email, null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Faults", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the campaign to finish", Duration.ofSeconds(60),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+            // every temporary failure ends delivered, exactly once; every permanent one is a bounce; nothing lost
+            assertThat(smtp.delivered).containsExactlyInAnyOrderElementsOf(transients);
+            assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", (long) transients.size())
+                    .containsEntry("failed", (long) permanent.size()).containsEntry("deferred", 0L).containsEntry("queued", 0L);
+            assertThat(app.events.counts(campaign).get("bounce").total()).isEqualTo(permanent.size());
+            assertThat(permanent).allMatch(app.subscribers::isSuppressed);
+        }
+    }
 }
