@@ -6,6 +6,7 @@ import dev.letterpress.db.Jdbc;
 import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.delivery.CampaignWatcher;
 import dev.letterpress.delivery.DeliveryEngine;
+import dev.letterpress.delivery.DkimMailer;
 import dev.letterpress.delivery.Mailer;
 import dev.letterpress.delivery.SmtpMailer;
 import dev.letterpress.issue.SectionTypes;
@@ -60,6 +61,11 @@ public final class App implements AutoCloseable {
 
     private App(Config config, Mailer mailer, MailboxView mailbox, Clock clock) {
         this.config = config;
+        // built first: a DKIM key that cannot be read stops start-up before anything is opened
+        Mailer transport = mailer != null ? mailer : new SmtpMailer(config.smtp());
+        if (config.dkim().enabled()) {
+            transport = DkimMailer.create(transport, config.dkim(), clock);
+        }
         this.db = Database.open(config);
         Jdbc jdbc = db.jdbc();
         this.subscribers = new SubscriberStore(jdbc, clock);
@@ -73,7 +79,7 @@ public final class App implements AutoCloseable {
         LinkRegistry links = new LinkRegistry(jdbc);
         this.events = new EventStore(jdbc, clock);
         this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events,
-                mailer != null ? mailer : new SmtpMailer(config.smtp()), urls, links, config, clock, nodeName());
+                transport, urls, links, config, clock, nodeName());
         this.watcher = new CampaignWatcher(engine, config.delivery().poll());
         this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
         this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock);
