@@ -148,7 +148,8 @@ class SendFlowTest {
         assertThat(status(adaId, list.id())).isEqualTo(Subscription.UNSUBSCRIBED);
         assertThat(post(unsubscribe, "List-Unsubscribe=One-Click").statusCode()).isEqualTo(200);
         assertThat(app.events.counts(campaign).get("unsubscribe").total()).isEqualTo(1);
-        assertThat(post(unsubscribe.substring(0, unsubscribe.length() - 1) + "x", "List-Unsubscribe=One-Click").statusCode()).isEqualTo(404);
+        String forged = unsubscribe.substring(0, unsubscribe.length() - 1) + (unsubscribe.endsWith("x") ? "y" : "x");
+        assertThat(post(forged, "List-Unsubscribe=One-Click").statusCode()).isEqualTo(404);
 
         // the next campaign leaves Ada out
         long second = app.campaigns.create("Issue 2", TestSupport.demoIssue(), List.of(list.name()), null);

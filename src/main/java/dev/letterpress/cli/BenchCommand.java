@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks that live with the code. Numbers are whole-process and machine-dependent: compare runs side by side. */
-@Command(name = "bench", description = "Benchmarks (not tests): print throughput figures.", subcommands = BenchCommand.Import.class)
+@Command(name = "bench", description = "Benchmarks (not tests): print throughput figures.", subcommands = {BenchCommand.Import.class, BenchSendCommand.class})
 final class BenchCommand {
 
     @Command(name = "import", description = "Import N generated CSV rows into a fresh embedded H2 database, then re-import the same file.")

@@ -7,16 +7,24 @@ import dev.letterpress.tracking.PublicUrls;
 import freemarker.template.TemplateException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.internet.ParameterList;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Date;
+import java.util.Enumeration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds one campaign's messages: the per-recipient layout, tracked links, the open pixel, and the headers
@@ -35,6 +43,21 @@ public final class MailComposer {
     private final Config.Sender sender;
     private final Clock clock;
     private final InternetAddress from;
+    private final String subjectHeader;
+    private final String base;
+    private final String ownBasePrefix;
+    private final String share;
+    /** Link ids by URL for this campaign: the registry's answer, without building its cache key per link. */
+    private final Map<String, Long> linkIds = new ConcurrentHashMap<>();
+    private final Map<String, String> listIds = new ConcurrentHashMap<>();
+    /** Per sending thread: the text and HTML lines of its previous message, whose encoding the next one reuses. */
+    private final ThreadLocal<MimeBytes.LineCache[]> lineCaches =
+            ThreadLocal.withInitial(() -> new MimeBytes.LineCache[] {new MimeBytes.LineCache(), new MimeBytes.LineCache()});
+    private static final AtomicInteger PART = new AtomicInteger();
+    private static final byte[] TEXT_PART_HEADERS = ("Content-Type: text/plain; charset=UTF-8\r\n"
+            + "Content-Transfer-Encoding: quoted-printable\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTML_PART_HEADERS = ("Content-Type: text/html; charset=UTF-8\r\n"
+            + "Content-Transfer-Encoding: quoted-printable\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     public MailComposer(PreparedIssue prepared, long campaign, PublicUrls urls, LinkRegistry links, Config.Sender sender, Clock clock) {
         this.prepared = prepared;
@@ -46,25 +69,32 @@ public final class MailComposer {
         try {
             var s = prepared.issue().sender();
             this.from = new InternetAddress(s.email(), s.name(), "UTF-8");
+            this.subjectHeader = MimeUtility.fold(9, MimeUtility.encodeText(prepared.issue().subject(), "UTF-8", null));
         } catch (UnsupportedEncodingException e) {
             throw new IllegalStateException(e);
         }
+        this.base = urls.base();
+        this.ownBasePrefix = base + "/";
+        this.share = urls.share(campaign);
     }
 
     /** The body alone (web view, previews): same links and tracking as the mail. */
     public RenderedContent content(Subscriber s, long listId, String listName) throws TemplateException {
-        long sid = s.id();
-        RenderedContent raw = prepared.render(new MailContext(s, listName, urls.view(campaign, sid), urls.unsubscribe(campaign, sid, listId),
-                urls.preferences(campaign, sid), urls.share(campaign), urls.open(campaign, sid)));
-        String html = LinkRewriter.rewrite(raw.html(), urls.base(), url -> urls.click(campaign, sid, links.idFor(campaign, url)));
+        return content(s, listName, new Urls(s.id(), listId));
+    }
+
+    private RenderedContent content(Subscriber s, String listName, Urls u) throws TemplateException {
+        RenderedContent raw = prepared.render(new MailContext(s, listName, u.view(), u.unsubscribe(), u.preferences(), share, u.open()));
+        String html = LinkRewriter.rewrite(raw.html(), base, ownBasePrefix, u::click);
         return new RenderedContent(html, raw.text());
     }
 
     public Composed compose(Subscriber s, long listId, String listName) throws TemplateException, MessagingException {
-        RenderedContent content = content(s, listId, listName);
+        Urls u = new Urls(s.id(), listId);
+        RenderedContent content = content(s, listName, u);
         String messageId = "<" + campaign + "." + s.id() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
                 + "@" + sender.domain() + ">";
-        MimeMessage m = new FixedIdMessage(SESSION, messageId);
+        PrebuiltMessage m = new PrebuiltMessage(SESSION);
         m.setFrom(from);
         try {
             m.setRecipient(MimeMessage.RecipientType.TO, s.name() == null ? new InternetAddress(s.email())
@@ -72,32 +102,98 @@ public final class MailComposer {
         } catch (UnsupportedEncodingException e) {
             throw new IllegalStateException(e);
         }
-        m.setSubject(prepared.issue().subject(), "UTF-8");
+        m.setHeader("Subject", subjectHeader); // what setSubject(subject, "UTF-8") sets, encoded once per campaign
         m.setSentDate(Date.from(clock.instant()));
-        String unsubscribe = urls.unsubscribe(campaign, s.id(), listId);
+        String unsubscribe = u.unsubscribe();
         // RFC 2369: the https URL (RFC 8058 one-click) and a mailto whose subject carries the same token
         m.setHeader("List-Unsubscribe", "<" + unsubscribe + ">, <mailto:" + sender.unsubscribeMailto() + "?subject=unsubscribe-"
                 + unsubscribe.substring(unsubscribe.lastIndexOf('/') + 1) + ">");
         m.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        m.setHeader("List-Id", listId(listName, listId));
+        m.setHeader("List-Id", listIds.computeIfAbsent(listId + " " + listName, k -> listId(listName, listId)));
         m.setHeader("Precedence", "bulk");
         // Gmail's feedback loop aggregates complaints by these fields: campaign, list, type, sender
         m.setHeader("Feedback-ID", campaign + ":" + listId + ":newsletter:" + sender.feedbackIdSender());
 
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(content.text(), "UTF-8", "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(content.html(), "UTF-8", "html");
-        // Naming the encoding spares Jakarta Mail a byte-by-byte scan of each body to pick one (most of its CPU
-        // per message); quoted-printable is right for UTF-8 text with long lines.
-        text.setHeader("Content-Transfer-Encoding", "quoted-printable");
-        html.setHeader("Content-Transfer-Encoding", "quoted-printable");
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html);
-        m.setContent(alternative);
-        m.saveChanges();
+        // What saveChanges() would set for a multipart/alternative of a text and an HTML part, and the body as
+        // Jakarta Mail would write it, built here once: MimeMessage.writeTo then copies the bytes as they are
+        // instead of re-encoding both parts byte by byte through its stream layers on every send.
+        String boundary = boundary();
+        ParameterList params = new ParameterList();
+        params.set("boundary", boundary);
+        m.setHeader("MIME-Version", "1.0");
+        m.setHeader("Content-Type", new ContentType("multipart", "alternative", params).toString());
+        m.setHeader("Message-ID", messageId);
+        String text = content.text();
+        String html = content.html();
+        MimeBytes body = new MimeBytes(text.length() + html.length() + (text.length() + html.length()) / 4 + 512);
+        MimeBytes.LineCache[] caches = lineCaches.get();
+        body.ascii("--").ascii(boundary).crlf().bytes(TEXT_PART_HEADERS).quotedPrintable(text, caches[0]).crlf();
+        body.ascii("--").ascii(boundary).crlf().bytes(HTML_PART_HEADERS).quotedPrintable(html, caches[1]).crlf();
+        body.ascii("--").ascii(boundary).ascii("--").crlf();
+        byte[] bytes = body.toByteArray();
+        caches[0].commit(bytes);
+        caches[1].commit(bytes);
+        m.prebuilt(bytes);
         return new Composed(m, messageId);
+    }
+
+    /** Jakarta Mail's boundary format (UniqueValue): "=_" cannot occur in quoted-printable or header text. */
+    private static String boundary() {
+        return "----=_Part_" + PART.getAndIncrement() + "_" + (ThreadLocalRandom.current().nextInt() & Integer.MAX_VALUE) + "."
+                + System.currentTimeMillis();
+    }
+
+    /** One recipient's URLs, each token made once per message (a link used twice gets the same URL, as before). */
+    private final class Urls {
+        private final long sid;
+        private final long listId;
+        private String unsubscribe;
+        private String view;
+        private java.util.HashMap<String, String> clicks;
+
+        Urls(long sid, long listId) {
+            this.sid = sid;
+            this.listId = listId;
+        }
+
+        String view() {
+            if (view == null) {
+                view = urls.view(campaign, sid);
+            }
+            return view;
+        }
+
+        String unsubscribe() {
+            if (unsubscribe == null) {
+                unsubscribe = urls.unsubscribe(campaign, sid, listId);
+            }
+            return unsubscribe;
+        }
+
+        String preferences() {
+            return urls.preferences(campaign, sid);
+        }
+
+        String open() {
+            return urls.open(campaign, sid);
+        }
+
+        String click(String url) {
+            if (clicks == null) {
+                clicks = new java.util.HashMap<>();
+            }
+            String tracked = clicks.get(url);
+            if (tracked == null) {
+                Long id = linkIds.get(url);
+                if (id == null) {
+                    id = links.idFor(campaign, url);
+                    linkIds.put(url, id);
+                }
+                tracked = urls.click(campaign, sid, id);
+                clicks.put(url, tracked);
+            }
+            return tracked;
+        }
     }
 
     /** RFC 2919: a phrase plus a unique id made of the list's name and our domain. */
@@ -107,18 +203,55 @@ public final class MailComposer {
         return "\"" + phrase + "\" <" + (slug.isEmpty() ? "list" : slug) + "." + listId + "." + sender.domain() + ">";
     }
 
-    /** Keeps our Message-ID: MimeMessage would otherwise replace it in saveChanges(). */
-    private static final class FixedIdMessage extends MimeMessage {
-        private final String id;
+    /**
+     * A message whose headers are set as usual and whose body is already encoded: it counts as saved and
+     * unmodified, so {@link MimeMessage#writeTo} writes its header lines and then these bytes, and reading it
+     * back (getContent and the like) parses them as for a received message.
+     */
+    private static final class PrebuiltMessage extends MimeMessage {
+        private static final boolean HEADERS_UTF8 = !"false".equalsIgnoreCase(System.getProperty("mail.mime.allowutf8"));
 
-        FixedIdMessage(Session session, String id) {
+        PrebuiltMessage(Session session) {
             super(session);
-            this.id = id;
+        }
+
+        void prebuilt(byte[] body) {
+            this.content = body;
+            this.saved = true;
+            this.modified = false;
+        }
+
+        /**
+         * Header lines as a new message writes them (MimeBodyPart.writeTo: UTF-8 unless the mail.mime.allowutf8
+         * system property says false), a blank line, then the body. The unmodified-message path of MimeMessage
+         * would write the header lines as ISO-8859-1 instead: a non-ASCII address would change on the wire.
+         */
+        @Override
+        public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+            if (modified || content == null) {
+                super.writeTo(os, ignoreList);
+                return;
+            }
+            Enumeration<String> lines = getNonMatchingHeaderLines(ignoreList);
+            MimeBytes head = new MimeBytes(2048);
+            while (lines.hasMoreElements()) {
+                String line = lines.nextElement();
+                if (HEADERS_UTF8) {
+                    head.bytes(line.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    head.ascii(line);
+                }
+                head.crlf();
+            }
+            head.crlf();
+            os.write(head.toByteArray());
+            os.write(content);
+            os.flush();
         }
 
         @Override
-        protected void updateMessageID() throws MessagingException {
-            setHeader("Message-ID", id);
+        protected void updateMessageID() {
+            // the Message-ID is ours; saveChanges() (only if a caller modifies the message) must not replace it
         }
     }
 }

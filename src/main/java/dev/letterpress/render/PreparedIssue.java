@@ -22,6 +22,10 @@ public final class PreparedIssue {
     private final Template textLayout;
     private final Templates templates;
     private final Config.Sender sender;
+    /** The parts of the layout's model that are the same for every recipient, built once. */
+    private final List<Map<String, Object>> htmlSections;
+    private final List<Map<String, Object>> textSections;
+    private final Map<String, Object> newsletter;
 
     PreparedIssue(Issue issue, List<RenderedSection> sections, Template htmlLayout, Template textLayout, Templates templates,
                   Config.Sender sender) {
@@ -31,6 +35,9 @@ public final class PreparedIssue {
         this.textLayout = textLayout;
         this.templates = templates;
         this.sender = sender;
+        this.htmlSections = sections.stream().map(s -> Map.<String, Object>of("type", s.type(), "body", s.html())).toList();
+        this.textSections = sections.stream().map(s -> Map.<String, Object>of("type", s.type(), "body", s.text())).toList();
+        this.newsletter = Map.of("name", sender.newsletterName());
     }
 
     public Issue issue() {
@@ -49,10 +56,8 @@ public final class PreparedIssue {
         if (issue.preheader() != null) {
             m.put("preheader", issue.preheader());
         }
-        m.put("newsletter", Map.of("name", sender.newsletterName()));
-        m.put("sections", sections.stream()
-                .map(s -> Map.<String, Object>of("type", s.type(), "body", html ? s.html() : s.text()))
-                .toList());
+        m.put("newsletter", newsletter);
+        m.put("sections", html ? htmlSections : textSections);
         var sub = ctx.subscriber();
         Map<String, Object> subscriber = new HashMap<>();
         subscriber.put("email", sub.email());

@@ -1,0 +1,428 @@
+package dev.letterpress.cli;
+
+import dev.letterpress.App;
+import dev.letterpress.config.ConfigLoader;
+import dev.letterpress.delivery.Campaign;
+import dev.letterpress.render.MailComposer;
+import dev.letterpress.render.RenderedContent;
+import dev.letterpress.subscriber.MailingList;
+import dev.letterpress.subscriber.Subscriber;
+import dev.letterpress.tracking.LinkRegistry;
+import jakarta.mail.Address;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import javax.net.SocketFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench send}: a whole campaign (freeze, per-recipient render, tracked links, MIME, SMTP, ledger) of the
+ * demo issue to N generated recipients into an SMTP sink, then the same number of pre-built messages sent with
+ * stock Jakarta Mail over one reused Transport per thread, as the baseline.
+ */
+@Command(name = "send", description = "Send the demo issue to N generated recipients into an SMTP sink; compare with stock Jakarta Mail.")
+final class BenchSendCommand implements Callable<Integer> {
+    private static final String LIST = "bench";
+
+    @Option(names = "--recipients", paramLabel = "N", defaultValue = "100000", description = "Generated recipients (default: ${DEFAULT-VALUE}).")
+    int recipients;
+
+    @Option(names = "--sink", paramLabel = "HOST:PORT|builtin",
+            description = "Send to this SMTP server instead of starting one (default: Postfix's smtp-sink if on PATH, else a built-in sink). "
+                    + "'builtin' forces the built-in sink.")
+    String sink;
+
+    @Option(names = "--connections", paramLabel = "C", defaultValue = "4", description = "SMTP connections (delivery.connections and baseline threads; default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--baseline-only", description = "Only run the stock Jakarta Mail baseline.")
+    boolean baselineOnly;
+
+    @Option(names = "--no-baseline", description = "Skip the stock Jakarta Mail baseline.")
+    boolean noBaseline;
+
+    @Option(names = "--dir", description = "Work directory (default: a new temporary directory, deleted afterwards).")
+    Path dir;
+
+    /** One measured phase. */
+    record Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap) {
+        double rate() {
+            return messages / Math.max(1e-9, seconds);
+        }
+
+        double wallRate() {
+            return messages / Math.max(1e-9, wallSeconds);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (baselineOnly && noBaseline) {
+            throw new IllegalArgumentException("--baseline-only and --no-baseline exclude each other");
+        }
+        if (recipients < 1) {
+            throw new IllegalArgumentException("--recipients must be at least 1");
+        }
+        if (connections < 1 || connections > 64) {
+            throw new IllegalArgumentException("--connections must be 1..64");
+        }
+        boolean temporary = dir == null;
+        Path work = temporary ? Files.createTempDirectory("letterpress-bench-send") : dir;
+        Process smtpSink = null;
+        BenchSink builtin = null;
+        try {
+            String host;
+            int port;
+            String sinkName;
+            if (sink != null && !sink.equals("builtin")) {
+                int colon = sink.lastIndexOf(':');
+                if (colon < 1) {
+                    throw new IllegalArgumentException("--sink must be HOST:PORT or builtin");
+                }
+                host = sink.substring(0, colon);
+                port = Integer.parseInt(sink.substring(colon + 1));
+                sinkName = "external " + sink;
+            } else if (sink == null && onPath("smtp-sink") != null) {
+                host = "127.0.0.1";
+                port = freePort();
+                smtpSink = new ProcessBuilder(onPath("smtp-sink").toString(), "-u", "nobody", host + ":" + port, "1024")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                awaitPort(host, port, smtpSink);
+                sinkName = "postfix smtp-sink (child process)";
+            } else {
+                builtin = new BenchSink();
+                host = "127.0.0.1";
+                port = builtin.port();
+                sinkName = "built-in sink (in this process; its CPU is subtracted)";
+            }
+            final BenchSink inProcess = builtin;
+            var config = ConfigLoader.fromMap(Map.of(
+                    "data.dir", work.resolve("db").toString(),
+                    "http.port", "0",
+                    "smtp.host", host,
+                    "smtp.port", Integer.toString(port),
+                    "delivery.connections", Integer.toString(connections)));
+            System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, %d CPUs, load %.2f%n",
+                    recipients, connections, sinkName, Runtime.getRuntime().maxMemory() >> 20,
+                    Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            List<Figures> rows = new ArrayList<>();
+            int messageBytes;
+            try (App app = App.create(config, null, null, Clock.systemUTC())) {
+                MailingList list = app.subscribers.createList(LIST, "bench send recipients");
+                if (!baselineOnly) {
+                    long t0 = System.nanoTime();
+                    generate(app, list.id(), recipients);
+                    System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients, (System.nanoTime() - t0) / 1e9);
+                    app.start();
+                    rows.add(runCampaign(app, inProcess));
+                }
+                // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
+                long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.demoIssue()),
+                        List.of(list.id()), Instant.now().plus(Duration.ofDays(3650)), null);
+                MailComposer composer = new MailComposer(app.renderer.prepare(app.renderer.parse(DemoCommand.demoIssue())), campaign,
+                        app.urls, new LinkRegistry(app.db.jdbc()), config.sender(), Clock.systemUTC());
+                Subscriber sample = new Subscriber(1, "reader1@bench.example.com", "Reader 1", Map.of("city", "City 1", "plan", "free"), "active");
+                RenderedContent content = composer.content(sample, list.id(), LIST);
+                MimeMessage composed = composer.compose(sample, list.id(), LIST).message();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                composed.writeTo(bytes);
+                messageBytes = bytes.size();
+                if (!noBaseline) {
+                    rows.add(runBaseline(composed, content, host, port, inProcess));
+                }
+            }
+            print(rows, messageBytes);
+            return 0;
+        } finally {
+            if (smtpSink != null) {
+                smtpSink.destroy();
+                smtpSink.waitFor();
+            }
+            if (builtin != null) {
+                builtin.close();
+            }
+            if (temporary) {
+                try (Stream<Path> paths = Files.walk(work)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** N confirmed subscribers of the list, by batched SQL in chunks (the CSV importer is measured by bench import). */
+    static void generate(App app, long listId, int n) throws SQLException {
+        int chunk = 50_000;
+        try (Connection c = app.db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement subscribers = c.prepareStatement(
+                    "INSERT INTO subscribers (email, email_key, name, attributes, status, created_at, updated_at) "
+                            + "SELECT 'reader' || X || '@bench.example.com', 'reader' || X || '@bench.example.com', 'Reader ' || X, "
+                            + "'{\"city\":\"City ' || MOD(X, 97) || '\",\"plan\":\"' || CASE WHEN MOD(X, 3) = 0 THEN 'pro' ELSE 'free' END || '\"}', "
+                            + "'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(?, ?)");
+                 PreparedStatement subscriptions = c.prepareStatement(
+                         "INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_source, updated_at) "
+                                 + "SELECT ?, id, 'confirmed', CURRENT_TIMESTAMP, 'bench send', CURRENT_TIMESTAMP FROM subscribers WHERE id > ?")) {
+                long lastId = 0;
+                for (int from = 1; from <= n; from += chunk) {
+                    subscribers.setLong(1, from);
+                    subscribers.setLong(2, Math.min(n, from + chunk - 1L));
+                    subscribers.executeUpdate();
+                    subscriptions.setLong(1, listId);
+                    subscriptions.setLong(2, lastId);
+                    subscriptions.executeUpdate();
+                    c.commit();
+                    try (var rs = c.createStatement().executeQuery("SELECT MAX(id) FROM subscribers")) {
+                        rs.next();
+                        lastId = rs.getLong(1);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Figures runCampaign(App app, BenchSink sink) throws InterruptedException {
+        System.gc();
+        resetPeakHeap();
+        long cpu0 = processCpu() - sinkCpu(sink);
+        long t0 = System.nanoTime();
+        long id = app.campaigns.create("bench send", DemoCommand.demoIssue(), List.of(LIST), null);
+        Campaign done;
+        long lastPrint = System.nanoTime();
+        while (true) {
+            done = app.campaignStore.require(id);
+            if (done.isOver() || Campaign.PAUSED.equals(done.status())) {
+                break;
+            }
+            if (System.nanoTime() - lastPrint > 10_000_000_000L && done.audienceFrozen()) {
+                System.out.printf("  %,d of %,d sent%n", app.campaignStore.stateCounts(id).get("sent"), done.audienceSize());
+                lastPrint = System.nanoTime();
+            }
+            Thread.sleep(20);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpu() - sinkCpu(sink) - cpu0;
+        long peak = peakHeap();
+        Map<String, Long> counts = app.campaignStore.stateCounts(id);
+        if (!Campaign.FINISHED.equals(done.status()) || counts.get("sent").longValue() != done.audienceSize().longValue()) {
+            System.out.printf("WARNING: campaign ended %s (%s): %s%n", done.status(), done.statusReason(), counts);
+        }
+        if (sink != null && sink.messages() < counts.get("sent")) {
+            System.out.printf("WARNING: the sink saw %,d messages, the ledger says %,d sent%n", sink.messages(), counts.get("sent"));
+        }
+        double seconds = Duration.between(done.startedAt(), done.finishedAt()).toNanos() / 1e9;
+        return new Figures("letterpress campaign", counts.get("sent"), seconds, wall, cpu / 1e9, peak);
+    }
+
+    /** N messages, pre-built once per thread with stock Jakarta Mail, over one reused Transport per thread. */
+    private Figures runBaseline(MimeMessage like, RenderedContent content, String host, int port, BenchSink sink) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("mail.transport.protocol", "smtp");
+        p.setProperty("mail.smtp.host", host);
+        p.setProperty("mail.smtp.port", Integer.toString(port));
+        p.setProperty("mail.smtp.quitwait", "false");
+        // the same socket option letterpress uses (without it both sides would wait ~40 ms for delayed ACKs)
+        p.put("mail.smtp.socketFactory", new NoDelay());
+        Session session = Session.getInstance(p);
+        long sinkBefore = sink == null ? 0 : sink.messages();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong sent = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        System.gc();
+        resetPeakHeap();
+        long cpu0 = processCpu() - sinkCpu(sink);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < connections; i++) {
+            int share = recipients / connections + (i < recipients % connections ? 1 : 0);
+            Thread t = new Thread(() -> {
+                try {
+                    MimeMessage m = stockMessage(session, like, content);
+                    Address[] to = m.getAllRecipients();
+                    try (Transport transport = session.getTransport()) {
+                        transport.connect();
+                        for (int k = 0; k < share; k++) {
+                            transport.sendMessage(m, to);
+                            sent.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "baseline-" + i);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpu() - sinkCpu(sink) - cpu0;
+        if (failure.get() != null) {
+            System.out.println("WARNING: baseline failed after " + sent.get() + " messages: " + failure.get());
+        }
+        if (sink != null && sink.messages() - sinkBefore < sent.get()) {
+            System.out.printf("WARNING: the sink saw %,d baseline messages, %,d sent%n", sink.messages() - sinkBefore, sent.get());
+        }
+        return new Figures("stock Jakarta Mail", sent.get(), seconds, seconds, cpu / 1e9, peakHeap());
+    }
+
+    /** The same headers and parts as a letterpress message, built through the ordinary Jakarta Mail API. */
+    private static MimeMessage stockMessage(Session session, MimeMessage like, RenderedContent content) throws Exception {
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(like.getFrom()[0]);
+        m.setRecipients(MimeMessage.RecipientType.TO, like.getRecipients(MimeMessage.RecipientType.TO));
+        m.setSubject(like.getSubject(), "UTF-8");
+        m.setSentDate(new Date());
+        for (String h : new String[] {"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Precedence", "Feedback-ID"}) {
+            m.setHeader(h, like.getHeader(h, null));
+        }
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(content.text(), "UTF-8", "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(content.html(), "UTF-8", "html");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        m.setContent(alternative);
+        m.saveChanges();
+        return m;
+    }
+
+    private static void print(List<Figures> rows, int messageBytes) {
+        System.out.printf("%nmessage size: %,d bytes%n", messageBytes);
+        System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %9s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s", "peak heap");
+        for (Figures f : rows) {
+            System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10.1f %,7d MB%n", f.name(), f.messages(), f.seconds(), f.rate(),
+                    f.wallSeconds(), f.wallRate(), f.cpuSeconds(), f.peakHeap() >> 20);
+        }
+        if (rows.size() == 2) {
+            Figures lp = rows.get(0);
+            Figures base = rows.get(1);
+            System.out.printf("letterpress / baseline: %.2fx msgs/s (wall: %.2fx), CPU per message %.0f us vs %.0f us%n",
+                    lp.rate() / base.rate(), lp.wallRate() / base.wallRate(), lp.cpuSeconds() * 1e6 / lp.messages(),
+                    base.cpuSeconds() * 1e6 / Math.max(1, base.messages()));
+        }
+        System.out.println("(msgs/s: campaign started_at..finished_at, i.e. freeze, render, links, MIME, SMTP, ledger; wall: from create to"
+                + " seen finished; CPU: whole process, minus a built-in sink's threads; peak heap: sum of heap pools' peaks in the phase)");
+    }
+
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long sinkCpu(BenchSink sink) {
+        return sink == null ? 0 : sink.cpuNanos();
+    }
+
+    private static void resetPeakHeap() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    static long peakHeap() {
+        return BenchCommand.Import.peakHeap();
+    }
+
+    private static Path onPath(String program) {
+        String path = System.getenv("PATH");
+        List<String> dirs = new ArrayList<>(path == null ? List.of() : List.of(path.split(File.pathSeparator)));
+        dirs.add("/usr/sbin"); // Debian installs smtp-sink there, often not on a user's PATH
+        for (String d : dirs) {
+            Path p = Path.of(d, program);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(String host, int port, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("smtp-sink exited with " + process.exitValue());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("smtp-sink did not listen on " + host + ":" + port + " within 10 s");
+    }
+
+    /** TCP_NODELAY sockets for the baseline, as letterpress's SMTP connections have. */
+    static final class NoDelay extends SocketFactory {
+        private static Socket noDelay(Socket s) throws SocketException {
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(new Socket());
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            return noDelay(new Socket(address, port, localAddress, localPort));
+        }
+    }
+}
