@@ -60,12 +60,13 @@ UPDATE imports SET finished_at = ?, total_rows = ?, added = ?, updated = ?, dupl
 -- The chunk's addresses joined through the email_key index (UNNEST keeps it O(chunk), where "= ANY(array)"
 -- makes H2 compare every row with the whole array), with each one's subscription to the target list, if any.
 -- name: import-lookup
-SELECT s.id, s.email_key, s.name, s.attributes, s.last_import, sub.status AS list_status
+SELECT s.id, s.email_key, s.name, s.attributes, sub.status AS list_status
 FROM UNNEST(?) AS chunk(k)
 JOIN subscribers s ON s.email_key = chunk.k
 LEFT JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.list_id = ?
 
 -- Bulk statements over arrays: one statement per chunk instead of one per row (several times faster on H2).
+-- The importer reads the new ids back as generated keys, so subscribing them needs no second email_key lookup.
 -- name: import-insert
 INSERT INTO subscribers (email, email_key, name, attributes, status, last_import, created_at, updated_at)
 SELECT c.e, c.k, c.n, c.a, 'active', ?, ?, ? FROM UNNEST(?, ?, ?, ?) AS c(e, k, n, a)
@@ -73,11 +74,8 @@ SELECT c.e, c.k, c.n, c.a, 'active', ?, ?, ? FROM UNNEST(?, ?, ?, ?) AS c(e, k, 
 -- name: import-update
 UPDATE subscribers SET name = ?, attributes = ?, last_import = ?, updated_at = ? WHERE id = ?
 
--- name: import-touch
-UPDATE subscribers SET last_import = ? WHERE id = ?
-
--- Subscribes the chunk's addresses that are not on the list yet. An existing subscription (unsubscribed above
--- all) is never changed by an import.
+-- Subscribes the chunk's subscribers (by id) that are not on the list yet. An existing subscription
+-- (unsubscribed above all) is never changed by an import: the importer only passes ids without one.
 -- name: import-subscribe
 INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_source, updated_at)
-SELECT ?, s.id, ?, ?, ?, ? FROM UNNEST(?) AS c(k) JOIN subscribers s ON s.email_key = c.k
+SELECT ?, c.id, ?, ?, ?, ? FROM UNNEST(?) AS c(id)

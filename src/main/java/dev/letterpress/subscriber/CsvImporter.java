@@ -1,6 +1,5 @@
 package dev.letterpress.subscriber;
 
-import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.letterpress.db.DataException;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,8 +29,10 @@ import java.util.Objects;
  */
 public final class CsvImporter {
     static final int CHUNK = 2_000;
-    private static final int MAX_NAME = 500;
-    private static final int MAX_VALUE = 1_000;
+    /** Parsed chunks waiting for the writer: bounds memory while parsing runs ahead. */
+    static final int QUEUE = 2;
+    static final int MAX_NAME = 500;
+    static final int MAX_VALUE = 1_000;
 
     /** Receives bad and duplicate rows as they are found, and progress once per chunk. */
     public interface Listener {
@@ -59,9 +59,12 @@ public final class CsvImporter {
         }
     }
 
-    private record Row(long line, String email, String key, String name, Map<String, String> attributes) {}
+    record Row(long line, String email, String key, String name, Map<String, String> attributes, String json) {}
 
-    private record Existing(long id, String key, String name, String attributes, Long lastImport, boolean onList) {}
+    private record Existing(long id, String name, String attributes, boolean onList) {}
+
+    /** What the parser thread hands over: up to {@link #CHUNK} good rows, the bad ones before them, or the end. */
+    record Batch(List<Row> rows, List<RowProblem> invalid, long rowsRead, boolean last, RuntimeException failure) {}
 
     private final Jdbc jdbc;
     private final javax.sql.DataSource dataSource;
@@ -74,6 +77,11 @@ public final class CsvImporter {
         this.clock = clock;
     }
 
+    /**
+     * Reads, parses and validates on a second thread while this one writes the previous chunk: the queue between
+     * them is bounded, so memory stays constant. The listener is only ever called on the caller's thread, in the
+     * order the problems appear in the file within each chunk (invalid rows first, then duplicates).
+     */
     public Report importCsv(Reader csv, String sourceName, MailingList list, String status, Listener listener) {
         if (!Subscription.CONFIRMED.equals(status) && !Subscription.UNCONFIRMED.equals(status)) {
             throw new IllegalArgumentException("status must be confirmed or unconfirmed, not '" + status + "'");
@@ -87,37 +95,45 @@ public final class CsvImporter {
             if (!it.hasNext()) {
                 throw new ImportException(sourceName + ": the file is empty; the first line must be a header such as email,name,city");
             }
-            String[] header = header(it.next(), sourceName);
+            String[] header = CsvRowParser.header(it.next(), sourceName);
             long importId = jdbc.insert(sql.get("import-start"), list.id(), sourceName, clock.instant());
             String consent = "import #" + importId + " (" + sourceName + ")";
-            List<Row> chunk = new ArrayList<>(CHUNK);
-            while (true) {
-                CsvRecord record;
-                try {
-                    if (!it.hasNext()) {
-                        break;
+            CsvRowParser parser = new CsvRowParser(it, header);
+            Thread parsing = new Thread(parser, "csv-import-parser");
+            parsing.setDaemon(true);
+            parsing.start();
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (Writer writer = new Writer(c, list.id(), importId, status, consent)) {
+                    while (true) {
+                        Batch batch = parser.queue.take();
+                        if (batch.failure() != null) {
+                            throw batch.failure();
+                        }
+                        for (RowProblem p : batch.invalid()) {
+                            counts[5]++;
+                            listener.problem(p);
+                        }
+                        counts[0] = batch.rowsRead();
+                        writer.flush(batch.rows(), counts, listener);
+                        listener.progress(counts[0]);
+                        if (batch.last()) {
+                            break;
+                        }
                     }
-                    record = it.next();
-                } catch (CsvParseException e) {
-                    counts[5]++;
-                    listener.problem(new RowProblem(-1, RowProblem.Kind.INVALID,
-                            "unreadable CSV from here on (" + e.getMessage() + "); the rows after it were not imported"));
-                    break;
+                } finally {
+                    c.setAutoCommit(true);
                 }
-                counts[0]++;
-                Row row = parse(record, header, listener);
-                if (row == null) {
-                    counts[5]++;
-                    continue;
-                }
-                chunk.add(row);
-                if (chunk.size() == CHUNK) {
-                    flush(chunk, list.id(), importId, status, consent, counts, listener);
-                    listener.progress(counts[0]);
-                }
+            } catch (SQLException e) {
+                throw new DataException("import " + sourceName, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("import of " + sourceName + " interrupted", e);
+            } finally {
+                parser.stopped = true;
+                parsing.interrupt();
+                joinQuietly(parsing);
             }
-            flush(chunk, list.id(), importId, status, consent, counts, listener);
-            listener.progress(counts[0]);
             jdbc.update(sql.get("import-finish"), clock.instant(), counts[0], counts[1], counts[2], counts[4], counts[5], importId);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + sourceName, e);
@@ -126,162 +142,155 @@ public final class CsvImporter {
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static String[] header(CsvRecord first, String sourceName) {
-        String[] names = new String[first.getFieldCount()];
-        boolean hasEmail = false;
-        for (int i = 0; i < names.length; i++) {
-            String n = first.getField(i).strip();
-            if (i == 0 && n.startsWith("\uFEFF")) {
-                n = n.substring(1);
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            if (n.isEmpty()) {
-                throw new ImportException(sourceName + " line 1: column " + (i + 1) + " of the header has no name");
-            }
-            String lower = n.toLowerCase(Locale.ROOT);
-            for (int j = 0; j < i; j++) {
-                if (names[j].equalsIgnoreCase(n)) {
-                    throw new ImportException(sourceName + " line 1: column '" + n + "' appears twice in the header");
-                }
-            }
-            hasEmail |= lower.equals("email");
-            names[i] = lower.equals("email") || lower.equals("name") ? lower : n;
         }
-        if (!hasEmail) {
-            throw new ImportException(sourceName + " line 1: the header has no 'email' column; expected a header such as email,name,city");
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
-        return names;
     }
 
-    private static Row parse(CsvRecord record, String[] header, Listener listener) {
-        long line = record.getStartingLineNumber();
-        if (record.getFieldCount() != header.length) {
-            listener.problem(new RowProblem(line, RowProblem.Kind.INVALID,
-                    record.getFieldCount() + " fields, but the header has " + header.length + " (" + String.join(",", header) + ")"));
-            return null;
+    /** One connection and its prepared statements for the whole import; a transaction per chunk. */
+    private final class Writer implements AutoCloseable {
+        final Connection c;
+        final long listId;
+        final long importId;
+        final String status;
+        final String consent;
+        final PreparedStatement lookup;
+        final PreparedStatement update;
+        final PreparedStatement insert;
+        final PreparedStatement subscribe;
+        /** Subscriber ids this import has met: a duplicate in the file is a second meeting. */
+        final IdSet seen = new IdSet();
+
+        Writer(Connection c, long listId, long importId, String status, String consent) throws SQLException {
+            this.c = c;
+            this.listId = listId;
+            this.importId = importId;
+            this.status = status;
+            this.consent = consent;
+            this.lookup = c.prepareStatement(sql.get("import-lookup"));
+            this.update = c.prepareStatement(sql.get("import-update"));
+            this.insert = c.prepareStatement(sql.get("import-insert"), new String[] {"id", "email_key"});
+            this.subscribe = c.prepareStatement(sql.get("import-subscribe"));
         }
-        for (String field : record.getFields()) {
-            if (field.indexOf('\n') >= 0 || field.indexOf('\r') >= 0) {
-                // FastCSV closes an unterminated quote at the end of the file (its issue #173), so such a quote
-                // swallows the following lines into one value. Values are single-line here: report the span.
-                long lines = field.stripTrailing().chars().filter(ch -> ch == '\n').count();
-                listener.problem(new RowProblem(line, RowProblem.Kind.INVALID, "a quoted value runs from line " + line + " over "
-                        + lines + " more line" + (lines == 1 ? "" : "s") + " (to line " + (line + lines)
-                        + "): is a closing quote missing? Those lines were not imported; values must be on one line"));
-                return null;
+
+        void flush(List<Row> chunk, long[] counts, Listener listener) throws SQLException {
+            if (chunk.isEmpty()) {
+                return;
             }
-        }
-        String email = null;
-        String name = null;
-        Map<String, String> attributes = new LinkedHashMap<>();
-        for (int i = 0; i < header.length; i++) {
-            String value = record.getField(i).strip();
-            switch (header[i]) {
-                case "email" -> email = value;
-                case "name" -> name = value.isEmpty() ? null : value;
-                default -> {
-                    if (!value.isEmpty()) {
-                        attributes.put(header[i], value);
+            Map<String, Row> byKey = new LinkedHashMap<>();
+            for (Row row : chunk) {
+                Row earlier = byKey.putIfAbsent(row.key(), row);
+                if (earlier != null) {
+                    counts[4]++;
+                    listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " already appears on line " + earlier.line()));
+                }
+            }
+            Instant now = clock.instant();
+            try {
+                Map<String, Existing> existing = new HashMap<>();
+                Jdbc.bind(lookup, byKey.keySet().toArray(String[]::new), listId);
+                try (ResultSet rs = lookup.executeQuery()) {
+                    while (rs.next()) {
+                        existing.put(rs.getString("email_key"), new Existing(rs.getLong("id"), rs.getString("name"),
+                                rs.getString("attributes"), rs.getString("list_status") != null));
                     }
                 }
-            }
-        }
-        String problem = EmailAddress.problem(email);
-        if (problem == null && name != null && (name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl))) {
-            problem = "name must be at most " + MAX_NAME + " printable characters";
-        }
-        if (problem == null) {
-            for (var e : attributes.entrySet()) {
-                if (e.getValue().length() > MAX_VALUE) {
-                    problem = "attribute '" + e.getKey() + "' is longer than " + MAX_VALUE + " characters";
-                }
-            }
-        }
-        if (problem != null) {
-            listener.problem(new RowProblem(line, RowProblem.Kind.INVALID, problem));
-            return null;
-        }
-        return new Row(line, email, EmailAddress.key(email), name, attributes);
-    }
-
-    private void flush(List<Row> chunk, long listId, long importId, String status, String consent, long[] counts, Listener listener) {
-        if (chunk.isEmpty()) {
-            return;
-        }
-        Map<String, Row> byKey = new LinkedHashMap<>();
-        for (Row row : chunk) {
-            Row earlier = byKey.putIfAbsent(row.key(), row);
-            if (earlier != null) {
-                counts[4]++;
-                listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " already appears on line " + earlier.line()));
-            }
-        }
-        Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            Map<String, Existing> existing = new HashMap<>();
-            for (Existing e : Jdbc.query(c, sql.get("import-lookup"), rs -> new Existing(rs.getLong("id"), rs.getString("email_key"),
-                    rs.getString("name"), rs.getString("attributes"), Jdbc.nullableLong(rs, "last_import"), rs.getString("list_status") != null),
-                    byKey.keySet().toArray(String[]::new), listId)) {
-                existing.put(e.key(), e);
-            }
-            List<String> toSubscribe = new ArrayList<>();
-            List<Row> fresh = new ArrayList<>();
-            List<Long> touched = new ArrayList<>();
-            try (PreparedStatement update = c.prepareStatement(sql.get("import-update"))) {
+                List<Long> toSubscribe = new ArrayList<>();
+                List<Row> fresh = new ArrayList<>();
+                int updates = 0;
                 for (Row row : byKey.values()) {
                     Existing old = existing.get(row.key());
                     if (old == null) {
                         fresh.add(row);
-                        toSubscribe.add(row.key());
                         continue;
                     }
-                    if (old.lastImport() != null && old.lastImport() == importId) {
+                    if (!seen.add(old.id())) {
                         counts[4]++;
                         listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " appears earlier in this file"));
                         continue;
                     }
                     if (!old.onList()) {
-                        toSubscribe.add(row.key());
+                        toSubscribe.add(old.id());
                     }
-                    Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(old.attributes()));
-                    merged.putAll(row.attributes());
                     String name = row.name() != null ? row.name() : old.name();
-                    String json = SubscriberStore.toJson(merged);
+                    String json = merge(old.attributes(), row);
                     if (Objects.equals(name, old.name()) && json.equals(old.attributes())) {
-                        touched.add(old.id());
-                        counts[3]++;
+                        counts[3]++; // nothing to write: the id set above, not a last_import touch, finds later duplicates
                     } else {
                         Jdbc.bind(update, name, json, importId, now, old.id());
                         update.addBatch();
+                        updates++;
                         counts[2]++;
                     }
                 }
-                update.executeBatch();
-            }
-            if (!touched.isEmpty()) {
-                // by primary key, batched: "id IN (SELECT ... FROM UNNEST(?))" makes H2 scan the table per chunk
-                try (PreparedStatement touch = c.prepareStatement(sql.get("import-touch"))) {
-                    for (long id : touched) {
-                        Jdbc.bind(touch, importId, id);
-                        touch.addBatch();
-                    }
-                    touch.executeBatch();
+                if (updates > 0) {
+                    update.executeBatch();
                 }
+                if (!fresh.isEmpty()) {
+                    String[] emails = new String[fresh.size()];
+                    String[] keys = new String[fresh.size()];
+                    String[] names = new String[fresh.size()];
+                    String[] jsons = new String[fresh.size()];
+                    for (int i = 0; i < emails.length; i++) {
+                        Row r = fresh.get(i);
+                        emails[i] = r.email();
+                        keys[i] = r.key();
+                        names[i] = r.name();
+                        jsons[i] = r.json();
+                    }
+                    Jdbc.bind(insert, importId, now, now, emails, keys, names, jsons);
+                    insert.executeUpdate();
+                    int inserted = 0;
+                    try (ResultSet ids = insert.getGeneratedKeys()) {
+                        while (ids.next()) {
+                            long id = ids.getLong(1);
+                            seen.add(id);
+                            toSubscribe.add(id);
+                            inserted++;
+                        }
+                    }
+                    if (inserted != fresh.size()) {
+                        throw new SQLException("inserted " + fresh.size() + " subscribers but got " + inserted + " ids back");
+                    }
+                    counts[1] += inserted;
+                }
+                if (!toSubscribe.isEmpty()) {
+                    Jdbc.bind(subscribe, listId, status, now, consent, now, toSubscribe.toArray(Long[]::new));
+                    counts[6] += subscribe.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e instanceof SQLException sqe
+                        ? new DataException("import chunk ending at line " + chunk.get(chunk.size() - 1).line(), sqe) : (RuntimeException) e;
             }
-            if (!fresh.isEmpty()) {
-                Jdbc.update(c, sql.get("import-insert"), importId, now, now,
-                        fresh.stream().map(Row::email).toArray(String[]::new), fresh.stream().map(Row::key).toArray(String[]::new),
-                        fresh.stream().map(Row::name).toArray(String[]::new),
-                        fresh.stream().map(r -> SubscriberStore.toJson(r.attributes())).toArray(String[]::new));
-                counts[1] += fresh.size();
-            }
-            if (!toSubscribe.isEmpty()) {
-                counts[6] += Jdbc.update(c, sql.get("import-subscribe"), listId, status, now, consent, now, toSubscribe.toArray(String[]::new));
-            }
-            c.commit();
-        } catch (SQLException e) {
-            throw new DataException("import chunk ending at line " + chunk.get(chunk.size() - 1).line(), e);
         }
-        chunk.clear();
+
+        @Override
+        public void close() throws SQLException {
+            try (lookup; update; insert; subscribe) {
+                // closes all four
+            }
+        }
+    }
+
+    /** The stored attributes merged with the row's (the row's win); the stored JSON itself when that changes nothing. */
+    private static String merge(String stored, Row row) {
+        if (row.attributes().isEmpty() || row.json().equals(stored)) {
+            return stored;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(stored));
+        merged.putAll(row.attributes());
+        return SubscriberStore.toJson(merged);
     }
 }
