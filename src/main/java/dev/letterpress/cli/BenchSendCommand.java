@@ -1,6 +1,7 @@
 package dev.letterpress.cli;
 
 import dev.letterpress.App;
+import dev.letterpress.delivery.NoDelaySocketFactory;
 import dev.letterpress.config.ConfigLoader;
 import dev.letterpress.delivery.Campaign;
 import dev.letterpress.render.MailComposer;
@@ -11,7 +12,6 @@ import dev.letterpress.tracking.LinkRegistry;
 import jakarta.mail.Address;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -25,7 +25,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,7 +43,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import javax.net.SocketFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -254,7 +252,7 @@ final class BenchSendCommand implements Callable<Integer> {
         p.setProperty("mail.smtp.port", Integer.toString(port));
         p.setProperty("mail.smtp.quitwait", "false");
         // the same socket option letterpress uses (without it both sides would wait ~40 ms for delayed ACKs)
-        p.put("mail.smtp.socketFactory", new NoDelay());
+        p.put("mail.smtp.socketFactory", NoDelaySocketFactory.standard());
         Session session = Session.getInstance(p);
         long sinkBefore = sink == null ? 0 : sink.messages();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -391,38 +389,5 @@ final class BenchSendCommand implements Callable<Integer> {
             }
         }
         throw new IOException("smtp-sink did not listen on " + host + ":" + port + " within 10 s");
-    }
-
-    /** TCP_NODELAY sockets for the baseline, as letterpress's SMTP connections have. */
-    static final class NoDelay extends SocketFactory {
-        private static Socket noDelay(Socket s) throws SocketException {
-            s.setTcpNoDelay(true);
-            return s;
-        }
-
-        @Override
-        public Socket createSocket() throws IOException {
-            return noDelay(new Socket());
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            return noDelay(new Socket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return noDelay(new Socket(host, port, localHost, localPort));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            return noDelay(new Socket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-            return noDelay(new Socket(address, port, localAddress, localPort));
-        }
     }
 }
