@@ -37,11 +37,14 @@ UPDATE campaigns SET status = 'running', status_reason = NULL, started_at = COAL
 -- name: mark-finished
 UPDATE campaigns SET status = 'finished', status_reason = ?, finished_at = ? WHERE id = ? AND status = 'running'
 
--- name: mark-frozen
-UPDATE campaigns SET audience_frozen = TRUE WHERE id = ? AND audience_frozen = FALSE
+-- name: fix-audience-bound
+UPDATE campaigns SET audience_max_id = (SELECT COALESCE(MAX(id), 0) FROM subscribers) WHERE id = ? AND audience_max_id IS NULL
 
--- name: set-audience-size
-UPDATE campaigns SET audience_size = ? WHERE id = ?
+-- name: audience-bound
+SELECT audience_frozen, audience_max_id FROM campaigns WHERE id = ?
+
+-- name: mark-frozen
+UPDATE campaigns SET audience_frozen = TRUE, audience_size = ? WHERE id = ? AND audience_frozen = FALSE
 
 -- name: recipient-list
 SELECT d.list_id, l.name FROM deliveries d JOIN mailing_lists l ON l.id = d.list_id WHERE d.campaign_id = ? AND d.subscriber_id = ?

@@ -1,14 +1,21 @@
--- Freezes the audience: every confirmed, active, unsuppressed subscriber of the campaign's lists, once
--- (the lowest list id wins when they are on several). Runs in the same transaction as mark-frozen.
--- name: freeze
+-- Freezes one slice of the audience (subscriber ids in (?, ?]): every confirmed, active, unsuppressed
+-- subscriber of the campaign's lists, once (the lowest list id wins when they are on several). Slices are
+-- committed one by one so a million recipients need no million-row transaction; rows already written by an
+-- earlier, interrupted freeze are left alone.
+-- name: freeze-slice
 INSERT INTO deliveries (campaign_id, subscriber_id, email, list_id, state, attempts, updated_at)
 SELECT ?, s.id, s.email, MIN(sub.list_id), 'queued', 0, ?
 FROM subscribers s
 JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.status = 'confirmed'
 JOIN campaign_lists cl ON cl.list_id = sub.list_id AND cl.campaign_id = ?
-WHERE s.status = 'active'
+WHERE s.id > ? AND s.id <= ?
+  AND s.status = 'active'
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = ? AND d.subscriber_id = s.id)
 GROUP BY s.id, s.email
+
+-- name: audience-count
+SELECT COUNT(*) FROM deliveries WHERE campaign_id = ?
 
 -- The next batch, by keyset on subscriber_id (never OFFSET). Rows another node is claiming right now are
 -- skipped, not waited for: several nodes claim disjoint batches of one campaign.

@@ -40,26 +40,47 @@ final class Ledger {
     private final Sql sql = Sql.load("ledger");
     private final Sql campaigns = Sql.load("campaigns");
     private final Clock clock;
+    private final long freezeSlice;
 
     Ledger(DataSource ds, Clock clock) {
+        this(ds, clock, FREEZE_SLICE);
+    }
+
+    Ledger(DataSource ds, Clock clock, long freezeSlice) {
+        this.freezeSlice = freezeSlice;
         this.ds = ds;
         this.jdbc = new Jdbc(ds);
         this.clock = clock;
     }
 
+    /** Subscriber ids per freeze transaction: bounded work and memory per commit, whatever the audience size. */
+    static final long FREEZE_SLICE = 50_000;
+
     /**
-     * Writes one ledger row per recipient and marks the audience frozen, atomically; -1 if already frozen.
-     * The flag is set first: its row lock makes a concurrent second freeze wait, then find nothing to do.
+     * Writes one ledger row per recipient, then marks the audience frozen; -1 if it was already frozen. The
+     * upper bound (the highest subscriber id when freezing began) is fixed first, so a freeze interrupted by a
+     * crash resumes over the same audience; slices commit one by one and skip rows already written. Nobody sends
+     * from the ledger before the frozen flag is set.
      */
     int freeze(long campaignId) {
-        return jdbc.inTransaction(c -> {
-            if (Jdbc.update(c, campaigns.get("mark-frozen"), campaignId) == 0) {
-                return -1;
+        jdbc.update(campaigns.get("fix-audience-bound"), campaignId);
+        var bound = jdbc.one(campaigns.get("audience-bound"), rs -> new long[] {rs.getBoolean(1) ? 1 : 0, rs.getLong(2)}, campaignId)
+                .orElseThrow();
+        if (bound[0] == 1) {
+            return -1;
+        }
+        for (long from = 0; from < bound[1]; from += freezeSlice) {
+            long lo = from;
+            long hi = Math.min(from + freezeSlice, bound[1]);
+            try {
+                jdbc.update(sql.get("freeze-slice"), campaignId, clock.instant(), campaignId, lo, hi, campaignId);
+            } catch (DataException raced) {
+                // another node froze part of this slice at the same moment: once more, skipping its rows
+                jdbc.update(sql.get("freeze-slice"), campaignId, clock.instant(), campaignId, lo, hi, campaignId);
             }
-            int size = Jdbc.update(c, sql.get("freeze"), campaignId, clock.instant(), campaignId);
-            Jdbc.update(c, campaigns.get("set-audience-size"), size, campaignId);
-            return size;
-        });
+        }
+        int size = (int) jdbc.count(sql.get("audience-count"), campaignId);
+        return jdbc.update(campaigns.get("mark-frozen"), size, campaignId) == 0 ? -1 : size;
     }
 
     /**

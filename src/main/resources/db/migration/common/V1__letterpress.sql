@@ -81,6 +81,8 @@ CREATE TABLE campaigns (
   send_at         TIMESTAMP WITH TIME ZONE NOT NULL,
   audience_frozen BOOLEAN NOT NULL DEFAULT FALSE,
   audience_size   INT,
+  -- the highest subscriber id when freezing began: who subscribes later is not in this campaign
+  audience_max_id BIGINT,
   schedule_id     BIGINT,
   created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
   started_at      TIMESTAMP WITH TIME ZONE,

@@ -146,6 +146,25 @@ class AudienceFreezeTest {
         return subscribers.addToList(list.id(), email, null, Map.of(), status, "test").id();
     }
 
+    @Test
+    void aFreezeInSmallSlicesResumesAfterAnInterruptionAndLeavesOutLaterSubscribers() {
+        long campaign = campaign(weekly, monthly);
+        Ledger sliced = new Ledger(db.dataSource(), Clock.systemUTC(), 2);
+        // an interrupted first attempt: the bound is fixed and one slice written, but the audience is not frozen yet
+        jdbc.update("UPDATE campaigns SET audience_max_id = (SELECT MAX(id) FROM subscribers) WHERE id = ?", campaign);
+        jdbc.update("INSERT INTO deliveries (campaign_id, subscriber_id, email, list_id, state, attempts, updated_at) "
+                + "VALUES (?, ?, 'weekly@example.com', ?, 'queued', 0, CURRENT_TIMESTAMP)", campaign, onlyWeekly, weekly.id());
+        // someone subscribes after the send began: not part of this campaign
+        long late = add(weekly, "late@example.com", Subscription.CONFIRMED);
+
+        assertThat(sliced.freeze(campaign)).isEqualTo(4);
+        assertThat(jdbc.query("SELECT subscriber_id FROM deliveries WHERE campaign_id = ?", rs -> rs.getLong(1), campaign))
+                .containsExactlyInAnyOrder(onlyWeekly, onlyMonthly, onBoth, leftWeeklyStillMonthly)
+                .doesNotContain(late);
+        assertThat(campaigns.require(campaign).audienceFrozen()).isTrue();
+        assertThat(sliced.freeze(campaign)).isEqualTo(-1);
+    }
+
     private long campaign(MailingList... lists) {
         long issue = campaigns.saveIssue("Issue", "{\"subject\":\"any document will do for the store\"}");
         return campaigns.create("Campaign", issue, Arrays.stream(lists).map(MailingList::id).toList(), Instant.now(), null);
