@@ -85,12 +85,15 @@ SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state = 'claim
 -- name: delivery
 SELECT subscriber_id, email, list_id, state, message_id FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?
 
+-- Whether any row could be claimed now: stops at the first one instead of counting the whole ledger.
 -- name: claimable
-SELECT COUNT(*) FROM deliveries
+SELECT 1 FROM deliveries
 WHERE campaign_id = ?
   AND (state = 'queued'
        OR (state = 'deferred' AND next_attempt_at <= ?)
        OR (state = 'claimed' AND lease_until < ?))
+ORDER BY campaign_id, subscriber_id
+LIMIT 1
 
 -- Extends this node's lease on a row it still holds; 0 rows means another node has taken it over.
 -- name: renew

@@ -94,7 +94,7 @@ public final class DeliveryEngine {
     public List<Long> campaignsNeedingHelp() {
         List<Long> out = new ArrayList<>();
         for (Campaign c : campaigns.inStatus(Campaign.RUNNING)) {
-            if (!active.contains(c.id()) && c.audienceFrozen() && ledger.claimable(c.id()) > 0) {
+            if (!active.contains(c.id()) && c.audienceFrozen() && ledger.hasClaimable(c.id())) {
                 out.add(c.id());
             }
         }

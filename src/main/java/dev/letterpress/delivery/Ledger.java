@@ -187,10 +187,10 @@ final class Ledger {
         return held;
     }
 
-    /** Rows some node could claim right now. */
-    long claimable(long campaignId) {
+    /** Whether some node could claim a row right now. */
+    boolean hasClaimable(long campaignId) {
         Instant now = clock.instant();
-        return jdbc.count(sql.get("claimable"), campaignId, now, now);
+        return jdbc.one(sql.get("claimable"), rs -> Boolean.TRUE, campaignId, now, now).isPresent();
     }
 
     Instant nextRetry(long campaignId) {
