@@ -68,6 +68,11 @@ UPDATE deliveries SET state = 'failed', attempts = attempts + 1, smtp_code = ?, 
        first_failed_at = COALESCE(first_failed_at, ?), lease_until = NULL, next_attempt_at = NULL, updated_at = ?
 WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?
 
+-- Held back by a rate limit: waits for its next attempt without counting one.
+-- name: mark-throttled
+UPDATE deliveries SET state = 'deferred', smtp_detail = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?
+WHERE campaign_id = ? AND subscriber_id = ? AND state = 'claimed' AND claimed_by = ?
+
 -- Hands back rows this node claimed but did not try (a graceful stop).
 -- name: release
 UPDATE deliveries SET state = 'queued', claimed_by = NULL, lease_until = NULL, updated_at = ?

@@ -8,7 +8,7 @@ import dev.letterpress.delivery.CampaignWatcher;
 import dev.letterpress.delivery.DeliveryEngine;
 import dev.letterpress.delivery.DkimMailer;
 import dev.letterpress.delivery.Mailer;
-import dev.letterpress.delivery.SmtpMailer;
+import dev.letterpress.delivery.SmtpPool;
 import dev.letterpress.issue.SectionTypes;
 import dev.letterpress.render.IssueRenderer;
 import dev.letterpress.render.TemplateRoot;
@@ -58,11 +58,14 @@ public final class App implements AutoCloseable {
     private final CampaignWatcher watcher;
     private final PublicServer server;
     private boolean started;
+    /** The SMTP pool, unless another transport was plugged in. */
+    private final SmtpPool pool;
 
     private App(Config config, Mailer mailer, MailboxView mailbox, Clock clock) {
         this.config = config;
         // built first: a DKIM key that cannot be read stops start-up before anything is opened
-        Mailer transport = mailer != null ? mailer : new SmtpMailer(config.smtp());
+        this.pool = mailer != null ? null : SmtpPool.fromConfig(config, clock);
+        Mailer transport = mailer != null ? mailer : pool;
         if (config.dkim().enabled()) {
             transport = DkimMailer.create(transport, config.dkim(), clock);
         }
@@ -82,7 +85,8 @@ public final class App implements AutoCloseable {
                 transport, urls, links, config, clock, nodeName());
         this.watcher = new CampaignWatcher(engine, config.delivery().poll());
         this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
-        this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock);
+        this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock,
+                config.smtpServers().stream().map(Config.Smtp::name).collect(java.util.stream.Collectors.toSet()));
         this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
         scheduling.wire(engine, weekly);
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock);
@@ -130,6 +134,9 @@ public final class App implements AutoCloseable {
         }
         watcher.close();
         scheduling.close();
+        if (pool != null) {
+            pool.closeIdle();
+        }
         db.close();
     }
 

@@ -77,6 +77,9 @@ final class CampaignsCommand {
         @Option(names = "--name", description = "Campaign name (default: the issue's subject).")
         String name;
 
+        @Option(names = "--smtp", paramLabel = "SERVER", description = "Send only through this server of the SMTP pool (default: any healthy one).")
+        String smtpServer;
+
         @ArgGroup(exclusive = true, multiplicity = "1")
         When when;
 
@@ -86,7 +89,7 @@ final class CampaignsCommand {
             Instant at = when.now ? null : parseAt(when.at.time, when.at.zone);
             try (App app = parent.main.app()) {
                 String campaignName = name != null ? name : app.renderer.parse(json).subject();
-                long id = app.campaigns.create(campaignName, json, lists, at);
+                long id = app.campaigns.create(campaignName, json, lists, at, smtpServer);
                 Campaign c = app.campaignStore.require(id);
                 System.out.println("Campaign #" + id + " \"" + c.name() + "\" scheduled for " + c.sendAt()
                         + (when.now ? " (now)" : "") + "; a running `letterpress serve` sends it. Follow it with: letterpress campaigns status " + id);

@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         int httpPort = portOr(base.http().port());
         URI url = httpPort == base.http().port() ? base.http().publicBaseUrl() : URI.create("http://localhost:" + httpPort);
         Config config = base.withHttp(new Config.Http(base.http().host(), httpPort, url))
-                .withSmtp(new Config.Smtp("127.0.0.1", smtpPort, Config.Security.NONE, "", "", base.smtp().timeout()));
+                .withSmtp(base.smtp().at("127.0.0.1", smtpPort));
         AtomicReference<App> ref = new AtomicReference<>();
         App app = App.create(config, null, new DemoMailbox(catcher, ref::get), Clock.systemUTC());
         ref.set(app);

@@ -15,6 +15,8 @@ public record Config(
         String trackingSecret,
         Sender sender,
         Smtp smtp,
+        java.util.List<Smtp> smtpServers,
+        java.util.Map<String, Limit> domainLimits,
         Delivery delivery,
         Dkim dkim,
         int schedulerThreads,
@@ -41,9 +43,25 @@ public record Config(
 
     public enum Security { NONE, STARTTLS, TLS }
 
-    public record Smtp(String host, int port, Security security, String username, String password, Duration timeout) {
+    /** One SMTP server of the pool: where it is, how many connections it may hold, and how fast it may be fed. */
+    public record Smtp(String name, String host, int port, Security security, String username, String password, Duration timeout,
+                       int maxConnections, Duration idleTimeout, Limit rate) {
         public boolean authenticates() {
             return !username.isEmpty();
+        }
+
+        /** The same server settings at another address (the demo's and tests' local catchers). */
+        public Smtp at(String newHost, int newPort) {
+            return new Smtp(name, newHost, newPort, Security.NONE, "", "", timeout, maxConnections, idleTimeout, rate);
+        }
+    }
+
+    /** A sending rate cap: at most perSecond messages in any second and perHour in any hour; 0 means no cap. */
+    public record Limit(long perSecond, long perHour) {
+        public static final Limit NONE = new Limit(0, 0);
+
+        public boolean limited() {
+            return perSecond > 0 || perHour > 0;
         }
     }
 
@@ -55,10 +73,18 @@ public record Config(
 
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
-        return new Config(dataDir, db, newHttp, trackingSecret, sender, smtp, delivery, dkim, schedulerThreads, templatesDir, demo);
+        return new Config(dataDir, db, newHttp, trackingSecret, sender, smtp, smtpServers, domainLimits, delivery, dkim,
+                schedulerThreads, templatesDir, demo);
     }
 
+    /** A copy whose only SMTP server is {@code newSmtp} (the demo's catcher). */
     public Config withSmtp(Smtp newSmtp) {
-        return new Config(dataDir, db, http, trackingSecret, sender, newSmtp, delivery, dkim, schedulerThreads, templatesDir, demo);
+        return new Config(dataDir, db, http, trackingSecret, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
+                schedulerThreads, templatesDir, demo);
+    }
+
+    /** The pool's server of that name, if configured. */
+    public java.util.Optional<Smtp> smtpServer(String name) {
+        return smtpServers.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 }

@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final String DEFAULTS = "/defaults/letterpress.properties";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    /** The keys of a pool server named in smtp.servers: smtp.NAME.host and so on. */
+    private static final Pattern SERVER_KEY = Pattern.compile(
+            "smtp\\.([a-z][a-z0-9-]{0,31})\\.(host|port|security|username|password|timeout|max\\.connections|idle\\.timeout|rate\\.per\\.second|rate\\.per\\.hour)");
+    private static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of(
+            "host", "port", "security", "username", "password", "timeout", "max", "idle", "rate", "name", "servers");
+    private static final Pattern DOMAIN_LIMIT = Pattern.compile("([a-z0-9.-]+\\.[a-z]{2,})\\s*=\\s*(\\d{1,9})\\s*/\\s*(s|h)");
 
     private final Properties values;
     private final Map<String, String> env;
@@ -72,7 +78,7 @@ public final class ConfigLoader {
     }
 
     private static void override(Properties props, String key, String value, String source) {
-        if (!props.containsKey(key)) {
+        if (!props.containsKey(key) && !SERVER_KEY.matcher(key).matches()) {
             throw new ConfigException(source + ": unknown key '" + key + "'; the known keys are documented in config/letterpress.properties");
         }
         props.setProperty(key, value);
@@ -83,12 +89,17 @@ public final class ConfigLoader {
     }
 
     private String raw(String key) {
-        String fromEnv = env.get(envName(key));
-        String value = fromEnv != null ? fromEnv : values.getProperty(key);
+        String value = rawOrNull(key);
         if (value == null) {
             throw new IllegalStateException("no default for " + key);
         }
-        return value.strip();
+        return value;
+    }
+
+    private String rawOrNull(String key) {
+        String fromEnv = env.get(envName(key));
+        String value = fromEnv != null ? fromEnv : values.getProperty(key);
+        return value == null ? null : value.strip();
     }
 
     private Config build() {
@@ -133,9 +144,12 @@ public final class ConfigLoader {
         }
         var sender = new Config.Sender(singleLine("newsletter.name"), domain, singleLine("sender.postal.address"), mailto, feedback);
 
-        var smtp = new Config.Smtp(nonEmpty("smtp.host"), integer("smtp.port", 1, 65535),
+        var smtp = new Config.Smtp(serverName("smtp.name", raw("smtp.name")), nonEmpty("smtp.host"), integer("smtp.port", 1, 65535),
                 choice("smtp.security", Config.Security.class), raw("smtp.username"), raw("smtp.password"),
-                duration("smtp.timeout"));
+                duration("smtp.timeout"), integer("smtp.max.connections", 1, 256), duration("smtp.idle.timeout"),
+                new Config.Limit(integer("smtp.rate.per.second", 0, 1_000_000_000), integer("smtp.rate.per.hour", 0, 1_000_000_000)));
+        var servers = smtpServers(smtp);
+        var domainLimits = domainLimits();
 
         var delivery = new Config.Delivery(integer("delivery.batch.size", 1, 10_000), integer("delivery.connections", 1, 64),
                 integer("delivery.messages.per.connection", 1, 100_000), duration("delivery.lease"),
@@ -146,8 +160,80 @@ public final class ConfigLoader {
         }
         var dkim = dkim();
         var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
-        return new Config(dataDir, db, http, secret, sender, smtp, delivery, dkim, integer("scheduler.threads", 1, 50),
+        return new Config(dataDir, db, http, secret, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
                 Path.of(nonEmpty("templates.dir")), demo);
+    }
+
+    private String serverName(String key, String name) {
+        if (!name.matches("[a-z][a-z0-9-]{0,31}") || RESERVED_NAMES.contains(name)) {
+            throw bad(key, name, "a server name of lower-case letters, digits and dashes (up to 32, starting with a letter),"
+                    + " other than " + new java.util.TreeSet<>(RESERVED_NAMES));
+        }
+        return name;
+    }
+
+    /** The first server, then those named in smtp.servers; a key a server leaves out takes the first server's value. */
+    private java.util.List<Config.Smtp> smtpServers(Config.Smtp first) {
+        var out = new java.util.ArrayList<Config.Smtp>();
+        out.add(first);
+        for (String key : values.stringPropertyNames()) {
+            Matcher m = SERVER_KEY.matcher(key);
+            if (m.matches() && !RESERVED_NAMES.contains(m.group(1)) && !java.util.Arrays.asList(raw("smtp.servers").split("\\s*,\\s*")).contains(m.group(1))) {
+                throw bad(key, raw(key), "a key of a server listed in smtp.servers ('" + raw("smtp.servers") + "'); add " + m.group(1) + " there");
+            }
+        }
+        String list = raw("smtp.servers");
+        if (list.isEmpty()) {
+            return java.util.List.copyOf(out);
+        }
+        for (String name : list.split("\\s*,\\s*")) {
+            serverName("smtp.servers", name);
+            if (out.stream().anyMatch(s -> s.name().equals(name))) {
+                throw bad("smtp.servers", list, "distinct names, none equal to smtp.name ('" + first.name() + "')");
+            }
+            String p = "smtp." + name + ".";
+            if (rawOrNull(p + "host") == null || rawOrNull(p + "host").isEmpty()) {
+                throw bad(p + "host", "", "the host of server " + name + " (listed in smtp.servers)");
+            }
+            out.add(new Config.Smtp(name, raw(p + "host"),
+                    inherit(p + "port") ? first.port() : integer(p + "port", 1, 65535),
+                    inherit(p + "security") ? first.security() : choice(p + "security", Config.Security.class),
+                    inherit(p + "username") ? first.username() : raw(p + "username"),
+                    inherit(p + "password") ? first.password() : raw(p + "password"),
+                    inherit(p + "timeout") ? first.timeout() : duration(p + "timeout"),
+                    inherit(p + "max.connections") ? first.maxConnections() : integer(p + "max.connections", 1, 256),
+                    inherit(p + "idle.timeout") ? first.idleTimeout() : duration(p + "idle.timeout"),
+                    new Config.Limit(inherit(p + "rate.per.second") ? first.rate().perSecond() : integer(p + "rate.per.second", 0, 1_000_000_000),
+                            inherit(p + "rate.per.hour") ? first.rate().perHour() : integer(p + "rate.per.hour", 0, 1_000_000_000))));
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    private boolean inherit(String key) {
+        return rawOrNull(key) == null;
+    }
+
+    private java.util.Map<String, Config.Limit> domainLimits() {
+        String v = raw("delivery.domain.limits");
+        var perSecond = new java.util.TreeMap<String, Long>();
+        var perHour = new java.util.TreeMap<String, Long>();
+        if (!v.isEmpty()) {
+            for (String part : v.toLowerCase(Locale.ROOT).split("\\s*,\\s*")) {
+                Matcher m = DOMAIN_LIMIT.matcher(part);
+                if (!m.matches() || Long.parseLong(m.group(2)) == 0) {
+                    throw bad("delivery.domain.limits", v, "comma-separated domain=N/s or domain=N/h with N > 0, e.g. gmail.com=20/s, gmail.com=50000/h"
+                            + " ('" + part + "' is not)");
+                }
+                (m.group(3).equals("s") ? perSecond : perHour).put(m.group(1), Long.parseLong(m.group(2)));
+            }
+        }
+        var out = new java.util.TreeMap<String, Config.Limit>();
+        var domains = new java.util.TreeSet<String>(perSecond.keySet());
+        domains.addAll(perHour.keySet());
+        for (String d : domains) {
+            out.put(d, new Config.Limit(perSecond.getOrDefault(d, 0L), perHour.getOrDefault(d, 0L)));
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     private Config.Dkim dkim() {

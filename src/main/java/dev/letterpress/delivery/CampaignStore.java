@@ -35,13 +35,24 @@ public final class CampaignStore {
     }
 
     public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId) {
+        return create(name, issueId, listIds, sendAt, scheduleId, null);
+    }
+
+    /** As above, pinned to one server of the SMTP pool ({@code smtpServer} null: any healthy server). */
+    public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer) {
         return jdbc.inTransaction(c -> {
-            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant());
+            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant(), smtpServer);
             for (long listId : listIds) {
                 Jdbc.update(c, sql.get("insert-campaign-list"), id, listId);
             }
             return id;
         });
+    }
+
+    /** The SMTP server the campaign is pinned to, or null. */
+    public String smtpServer(long id) {
+        return jdbc.query(sql.get("campaign-smtp-server"), rs -> java.util.Optional.ofNullable(rs.getString(1)), id).stream()
+                .findFirst().flatMap(o -> o).orElse(null);
     }
 
     public Optional<Campaign> find(long id) {

@@ -45,6 +45,7 @@ public final class DeliveryEngine {
     private final Clock clock;
     private final String node;
     private final Backoff backoff;
+    private final RateLimits limits;
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** Campaigns this node is sending right now: one run per campaign per node (other nodes may run it too). */
     private final java.util.Set<Long> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -64,6 +65,7 @@ public final class DeliveryEngine {
         this.node = node;
         Config.Delivery d = config.delivery();
         this.backoff = new Backoff(d.retryInitial(), d.retryMax(), d.retryGiveUp());
+        this.limits = new RateLimits(ds, config, clock);
     }
 
     /** Asks running sends to finish the message in hand, record what they did, and hand back the rest. */
@@ -122,7 +124,7 @@ public final class DeliveryEngine {
             campaigns.setStatus(campaignId, Campaign.PAUSED, "issue no longer renders: " + e.getMessage());
             return new Result(Result.Kind.PAUSED, null, e.getMessage());
         }
-        Sweep sweep = new Sweep(campaignId, composer, campaigns,
+        Sweep sweep = new Sweep(campaignId, composer, campaigns, campaigns.smtpServer(campaignId),
                 new ErrorRate(config.delivery().pauseWindow(), config.delivery().pauseErrorRate()));
         int workers = config.delivery().connections();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -133,7 +135,7 @@ public final class DeliveryEngine {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(new Worker(sweep, mailer, ledger, events, subscribers, backoff, config.delivery(), clock, node, stopping)));
+                futures.add(pool.submit(new Worker(sweep, mailer, ledger, events, subscribers, backoff, config.delivery(), limits, clock, node, stopping)));
             }
             for (Future<?> f : futures) {
                 f.get();
@@ -147,12 +149,16 @@ public final class DeliveryEngine {
         } finally {
             pool.shutdownNow();
         }
-        return finish(campaignId);
+        return finish(campaignId, sweep);
     }
 
-    private Result finish(long campaignId) {
+    private Result finish(long campaignId, Sweep sweep) {
         if (stopping.get()) {
             return new Result(Result.Kind.STOPPED, null, "stopped by shutdown");
+        }
+        if (sweep.restUntil != null) {
+            campaigns.setStatus(campaignId, Campaign.RUNNING, sweep.restWhy + "; resumes at " + sweep.restUntil);
+            return new Result(Result.Kind.RETRY_LATER, sweep.restUntil, sweep.restWhy);
         }
         Campaign now = campaigns.require(campaignId);
         if (!Campaign.RUNNING.equals(now.status())) {
@@ -181,16 +187,22 @@ public final class DeliveryEngine {
     static final class Sweep {
         final long campaignId;
         final MailComposer composer;
+        /** The SMTP server the campaign is pinned to, or null for any healthy one. */
+        final String smtpServer;
         private final CampaignStore campaigns;
+        /** Set when the server's rate limit ran dry for longer than a worker may wait: the sweep rests until then. */
+        private volatile Instant restUntil;
+        private volatile String restWhy;
         private long cursor;
         private boolean exhausted;
         private volatile boolean halted;
 
         private final ErrorRate errors;
 
-        Sweep(long campaignId, MailComposer composer, CampaignStore campaigns, ErrorRate errors) {
+        Sweep(long campaignId, MailComposer composer, CampaignStore campaigns, String smtpServer, ErrorRate errors) {
             this.campaignId = campaignId;
             this.composer = composer;
+            this.smtpServer = smtpServer;
             this.campaigns = campaigns;
             this.errors = errors;
         }
@@ -199,7 +211,7 @@ public final class DeliveryEngine {
         void recordOutcomes(List<Ledger.Outcome> outcomes, String lastError) {
             boolean tripped = false;
             for (Ledger.Outcome o : outcomes) {
-                if (!(o instanceof Ledger.Released)) {
+                if (!(o instanceof Ledger.Released) && !(o instanceof Ledger.Throttled)) {
                     tripped |= errors.record(!(o instanceof Ledger.Sent));
                 }
             }
@@ -215,11 +227,19 @@ public final class DeliveryEngine {
 
         /** False once someone paused or cancelled the campaign (from any process: it is read from the database). */
         boolean stillRunning() {
-            return !halted;
+            return !halted && restUntil == null;
+        }
+
+        /** Stops claiming until {@code until}: the pinned (or chosen) server's rate limit is spent for now. */
+        void rest(Instant until, String why) {
+            if (restUntil == null) {
+                restWhy = why;
+                restUntil = until;
+            }
         }
 
         synchronized List<Ledger.Recipient> next(Ledger ledger, int size, String node, java.time.Duration lease) {
-            while (!exhausted && !halted) {
+            while (!exhausted && !halted && restUntil == null) {
                 if (!Campaign.RUNNING.equals(campaigns.require(campaignId).status())) {
                     halted = true;
                     return List.of();

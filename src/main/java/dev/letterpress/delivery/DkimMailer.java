@@ -51,7 +51,12 @@ public final class DkimMailer implements Mailer {
 
     @Override
     public Connection connect() throws SendFailure {
-        Connection connection = inner.connect();
+        return connect(null);
+    }
+
+    @Override
+    public Connection connect(String server) throws SendFailure {
+        Connection connection = inner.connect(server);
         return new Connection() {
             @Override
             public String send(MimeMessage message, String recipient) throws SendFailure {
@@ -68,6 +73,11 @@ public final class DkimMailer implements Mailer {
             @Override
             public boolean isUsable() {
                 return connection.isUsable();
+            }
+
+            @Override
+            public String server() {
+                return connection.server();
             }
 
             @Override

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 final class Ledger {
     record Recipient(Subscriber subscriber, long listId, String listName, int attempts, Instant firstFailedAt) {}
 
-    sealed interface Outcome permits Sent, Deferred, Failed, Released {
+    sealed interface Outcome permits Sent, Deferred, Failed, Released, Throttled {
         long subscriberId();
     }
 
@@ -34,6 +34,9 @@ final class Ledger {
     record Failed(long subscriberId, int code, String detail) implements Outcome {}
 
     record Released(long subscriberId) implements Outcome {}
+
+    /** Held back by a rate limit, not tried: waits until {@code until}, with no attempt counted. */
+    record Throttled(long subscriberId, Instant until, String detail) implements Outcome {}
 
     private final DataSource ds;
     private final Jdbc jdbc;
@@ -132,7 +135,8 @@ final class Ledger {
             try (PreparedStatement sent = c.prepareStatement(sql.get("mark-sent"));
                  PreparedStatement deferred = c.prepareStatement(sql.get("mark-deferred"));
                  PreparedStatement failed = c.prepareStatement(sql.get("mark-failed"));
-                 PreparedStatement released = c.prepareStatement(sql.get("release"))) {
+                 PreparedStatement released = c.prepareStatement(sql.get("release"));
+                 PreparedStatement throttled = c.prepareStatement(sql.get("mark-throttled"))) {
                 for (Outcome o : outcomes) {
                     long id = o.subscriberId();
                     if (o instanceof Sent s) {
@@ -141,6 +145,8 @@ final class Ledger {
                         add(deferred, d.code(), cut(d.detail()), now, d.nextAttempt(), now, campaignId, id, node);
                     } else if (o instanceof Failed f) {
                         add(failed, f.code(), cut(f.detail()), now, now, campaignId, id, node);
+                    } else if (o instanceof Throttled t) {
+                        add(throttled, cut(t.detail()), t.until(), now, campaignId, id, node);
                     } else {
                         add(released, now, campaignId, id, node);
                     }
@@ -149,6 +155,7 @@ final class Ledger {
                 deferred.executeBatch();
                 failed.executeBatch();
                 released.executeBatch();
+                throttled.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

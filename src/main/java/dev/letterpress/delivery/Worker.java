@@ -7,6 +7,7 @@ import dev.letterpress.tracking.EventStore;
 import freemarker.template.TemplateException;
 import jakarta.mail.MessagingException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ final class Worker implements Runnable {
     private final SubscriberStore subscribers;
     private final Backoff backoff;
     private final Config.Delivery settings;
+    private final RateLimits limits;
     private final Clock clock;
     private final String node;
     private final AtomicBoolean stopping;
@@ -39,7 +41,8 @@ final class Worker implements Runnable {
     private String lastError;
 
     Worker(DeliveryEngine.Sweep sweep, Mailer mailer, Ledger ledger, EventStore events, SubscriberStore subscribers, Backoff backoff,
-           Config.Delivery settings, Clock clock, String node, AtomicBoolean stopping) {
+           Config.Delivery settings, RateLimits limits, Clock clock, String node, AtomicBoolean stopping) {
+        this.limits = limits;
         this.sweep = sweep;
         this.mailer = mailer;
         this.ledger = ledger;
@@ -65,9 +68,10 @@ final class Worker implements Runnable {
                 List<SendFailure> bounceReasons = new ArrayList<>();
                 Instant renewAt = clock.instant().plus(settings.lease().dividedBy(2));
                 java.util.Set<Long> lost = new java.util.HashSet<>();
+                Quota quota = new Quota(limits, batch, quotaWait());
                 for (int i = 0; i < batch.size(); i++) {
                     Ledger.Recipient r = batch.get(i);
-                    if (stopping.get()) {
+                    if (stopping.get() || !sweep.stillRunning()) {
                         outcomes.add(new Ledger.Released(r.subscriber().id()));
                         continue;
                     }
@@ -81,7 +85,7 @@ final class Worker implements Runnable {
                     if (lost.contains(r.subscriber().id())) {
                         continue;
                     }
-                    Ledger.Outcome o = sendOne(r);
+                    Ledger.Outcome o = sendOne(r, quota, batch.size() - i);
                     outcomes.add(o);
                     if (o instanceof Ledger.Failed && lastFailure != null) {
                         bounced.add(r);
@@ -100,9 +104,33 @@ final class Worker implements Runnable {
         }
     }
 
-    private Ledger.Outcome sendOne(Ledger.Recipient r) {
+    /** Long enough to ride out a per-second cap; short against the lease, so held rows never go stale. */
+    private Duration quotaWait() {
+        Duration quarter = settings.lease().dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(10)) < 0 ? quarter : Duration.ofSeconds(10);
+    }
+
+    private Ledger.Outcome sendOne(Ledger.Recipient r, Quota quota, int leftInBatch) {
         lastFailure = null;
         long id = r.subscriber().id();
+        try {
+            if (connection == null) {
+                connection = mailer.connect(sweep.smtpServer);
+                sentOnConnection = 0;
+            }
+        } catch (SendFailure f) {
+            // the server's fault or the network's, never the recipient's: retry later, no bounce
+            lastError = (f.code() == 0 ? "" : f.code() + " ") + f.getMessage();
+            return deferOrFail(r, f.code(), f.getMessage());
+        }
+        Quota.Verdict verdict = quota.admit(connection.server(), r.subscriber().email(), leftInBatch);
+        if (verdict instanceof Quota.Wait w) {
+            return new Ledger.Throttled(id, w.until(), w.why());
+        }
+        if (verdict instanceof Quota.Rest rest) {
+            sweep.rest(rest.until(), rest.why());
+            return new Ledger.Released(id);
+        }
         MailComposer.Composed mail;
         try {
             mail = sweep.composer.compose(r.subscriber(), r.listId(), r.listName());
@@ -112,10 +140,6 @@ final class Worker implements Runnable {
             return deferOrFail(r, 0, "cannot build message: " + e.getMessage());
         }
         try {
-            if (connection == null) {
-                connection = mailer.connect();
-                sentOnConnection = 0;
-            }
             String reply = connection.send(mail.message(), r.subscriber().email());
             if (++sentOnConnection >= settings.messagesPerConnection()) {
                 closeConnection();

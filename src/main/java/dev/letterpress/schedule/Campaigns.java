@@ -19,8 +19,11 @@ public final class Campaigns {
     private final IssueRenderer renderer;
     private final Scheduling scheduling;
     private final Clock clock;
+    private final java.util.Set<String> smtpServers;
 
-    public Campaigns(CampaignStore store, SubscriberStore subscribers, IssueRenderer renderer, Scheduling scheduling, Clock clock) {
+    public Campaigns(CampaignStore store, SubscriberStore subscribers, IssueRenderer renderer, Scheduling scheduling, Clock clock,
+                     java.util.Set<String> smtpServers) {
+        this.smtpServers = java.util.Set.copyOf(smtpServers);
         this.store = store;
         this.subscribers = subscribers;
         this.renderer = renderer;
@@ -36,17 +39,30 @@ public final class Campaigns {
 
     /** Validates the issue, stores it and schedules the campaign at {@code sendAt} (null: now). */
     public long create(String name, String issueJson, List<String> listNames, Instant sendAt) {
+        return create(name, issueJson, listNames, sendAt, null);
+    }
+
+    /** As above, pinned to the named server of the SMTP pool (null: any healthy server). */
+    public long create(String name, String issueJson, List<String> listNames, Instant sendAt, String smtpServer) {
         if (listNames.isEmpty()) {
             throw new IllegalArgumentException("a campaign needs at least one list (--list NAME)");
         }
+        if (smtpServer != null && !smtpServers.contains(smtpServer)) {
+            throw new IllegalArgumentException("no SMTP server named '" + smtpServer + "'; the configured ones are "
+                    + new java.util.TreeSet<>(smtpServers) + " (smtp.name and smtp.servers)");
+        }
         List<Long> listIds = listNames.stream().map(subscribers::requireList).map(MailingList::id).toList();
         long issueId = saveIssue(name, issueJson);
-        return createForIssue(name, issueId, listIds, sendAt, null);
+        return createForIssue(name, issueId, listIds, sendAt, null, smtpServer);
     }
 
     long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId) {
+        return createForIssue(name, issueId, listIds, sendAt, scheduleId, null);
+    }
+
+    private long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer) {
         Instant when = sendAt == null ? clock.instant() : sendAt;
-        long id = store.create(name, issueId, listIds, when, scheduleId);
+        long id = store.create(name, issueId, listIds, when, scheduleId, smtpServer);
         scheduling.scheduleCampaign(id, when);
         return id;
     }

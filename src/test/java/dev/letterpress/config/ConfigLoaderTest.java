@@ -57,6 +57,12 @@ class ConfigLoaderTest {
             public.base.url      | https://x.example/?a=1  | an absolute https URL
             db.url               | jdbc:mysql://db/x       | a jdbc:h2: or jdbc:postgresql: URL
             newsletter.domain    | news example.com        | a domain name
+            smtp.name            | Primary                 | a server name of lower-case letters
+            smtp.name            | rate                    | a server name of lower-case letters
+            smtp.servers         | primary                 | distinct names, none equal to smtp.name
+            smtp.max.connections | 0                       | an integer from 1 to 256
+            delivery.domain.limits | gmail.com=20          | comma-separated domain=N/s or domain=N/h
+            delivery.domain.limits | gmail.com=0/s         | comma-separated domain=N/s or domain=N/h with N > 0
             """)
     void aBadValueNamesKeyValueAndWhatIsAllowed(String key, String value, String allowed) {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of(key, value)))
@@ -146,6 +152,35 @@ class ConfigLoaderTest {
         Path bad = write("smtp.port = 99999\n");
         assertThatThrownBy(() -> ConfigLoader.load(bad, true, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageNotContaining("LETTERPRESS_");
+    }
+
+    @Test
+    void poolServersInheritTheFirstServersSettingsAndDomainLimitsCombine() {
+        Config c = ConfigLoader.fromMap(Map.of("smtp.host", "relay1.example.com", "smtp.port", "2525", "smtp.rate.per.second", "50",
+                "smtp.servers", "backup, bulk", "smtp.backup.host", "relay2.example.com", "smtp.bulk.host", "relay3.example.com",
+                "smtp.bulk.port", "587", "smtp.bulk.security", "starttls", "smtp.bulk.rate.per.hour", "10000",
+                "delivery.domain.limits", "Gmail.com=20/s, gmail.com=50000/h, yahoo.com=10/s"));
+        assertThat(c.smtpServers()).extracting(Config.Smtp::name).containsExactly("primary", "backup", "bulk");
+        Config.Smtp backup = c.smtpServer("backup").orElseThrow();
+        assertThat(backup.port()).isEqualTo(2525);
+        assertThat(backup.rate()).isEqualTo(new Config.Limit(50, 0));
+        Config.Smtp bulk = c.smtpServer("bulk").orElseThrow();
+        assertThat(bulk.port()).isEqualTo(587);
+        assertThat(bulk.security()).isEqualTo(Config.Security.STARTTLS);
+        assertThat(bulk.rate()).isEqualTo(new Config.Limit(50, 10000));
+        assertThat(c.domainLimits()).containsEntry("gmail.com", new Config.Limit(20, 50000)).containsEntry("yahoo.com", new Config.Limit(10, 0));
+    }
+
+    @Test
+    void aListedServerWithoutAHostIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("smtp.servers", "backup")))
+                .hasMessageContaining("smtp.backup.host").hasMessageContaining("the host of server backup");
+    }
+
+    @Test
+    void aKeyOfAServerNotInTheListIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("smtp.backup.host", "relay2.example.com")))
+                .hasMessageContaining("smtp.backup.host").hasMessageContaining("add backup there");
     }
 
     @Test
