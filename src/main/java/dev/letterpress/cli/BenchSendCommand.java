@@ -72,6 +72,10 @@ final class BenchSendCommand implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "Skip the stock Jakarta Mail baseline.")
     boolean noBaseline;
 
+    @Option(names = "--issue", paramLabel = "FILE|demo",
+            description = "Issue to send: a JSON file, 'demo' for the demo issue (~45 KB messages), or by default a short issue with one of each section type (~9 KB).")
+    String issueChoice;
+
     @Option(names = "--dir", description = "Work directory (default: a new temporary directory, deleted afterwards).")
     Path dir;
 
@@ -148,9 +152,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     rows.add(runCampaign(app, inProcess));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
-                long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.demoIssue()),
+                long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", issueJson()),
                         List.of(list.id()), Instant.now().plus(Duration.ofDays(3650)), null);
-                MailComposer composer = new MailComposer(app.renderer.prepare(app.renderer.parse(DemoCommand.demoIssue())), campaign,
+                MailComposer composer = new MailComposer(app.renderer.prepare(app.renderer.parse(issueJson())), campaign,
                         app.urls, new LinkRegistry(app.db.jdbc()), config.sender(), Clock.systemUTC());
                 Subscriber sample = new Subscriber(1, "reader1@bench.example.com", "Reader 1", Map.of("city", "City 1", "plan", "free"), "active");
                 RenderedContent content = composer.content(sample, list.id(), LIST);
@@ -211,12 +215,12 @@ final class BenchSendCommand implements Callable<Integer> {
         }
     }
 
-    private static Figures runCampaign(App app, BenchSink sink) throws InterruptedException {
+    private Figures runCampaign(App app, BenchSink sink) throws InterruptedException, IOException {
         System.gc();
         resetPeakHeap();
         long cpu0 = processCpu() - sinkCpu(sink);
         long t0 = System.nanoTime();
-        long id = app.campaigns.create("bench send", DemoCommand.demoIssue(), List.of(LIST), null);
+        long id = app.campaigns.create("bench send", issueJson(), List.of(LIST), null);
         Campaign done;
         long lastPrint = System.nanoTime();
         while (true) {
@@ -389,5 +393,17 @@ final class BenchSendCommand implements Callable<Integer> {
             }
         }
         throw new IOException("smtp-sink did not listen on " + host + ":" + port + " within 10 s");
+    }
+
+    private String issueJson() throws IOException {
+        if ("demo".equals(issueChoice)) {
+            return DemoCommand.demoIssue();
+        }
+        if (issueChoice != null) {
+            return Files.readString(Path.of(issueChoice));
+        }
+        try (var in = BenchSendCommand.class.getResourceAsStream("/bench/issue.json")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }
