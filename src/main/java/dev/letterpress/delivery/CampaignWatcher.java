@@ -43,12 +43,16 @@ public final class CampaignWatcher implements AutoCloseable {
         }
     }
 
-    /** Stops looking; runs in progress are stopped by the engine's own stop(). */
+    /**
+     * Stops looking; runs in progress are stopped by the engine's own stop(). Never by interrupting: a thread
+     * interrupted inside H2's file I/O closes the database's file channel, and with it the database, under everyone.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        timer.shutdown();
         senders.shutdown();
         try {
+            timer.awaitTermination(30, TimeUnit.SECONDS);
             senders.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -147,7 +147,9 @@ public final class DeliveryEngine {
             log.error("campaign {}: a send worker failed; the ledger keeps its state for the next run", campaignId, e.getCause());
             return new Result(Result.Kind.RETRY_LATER, clock.instant().plusSeconds(60), String.valueOf(e.getCause()));
         } finally {
-            pool.shutdownNow();
+            // not shutdownNow(): an interrupt inside H2's file I/O would close the database; stop() already asked
+            // the workers to finish the message in hand and hand the rest back
+            pool.shutdown();
         }
         return finish(campaignId, sweep);
     }
