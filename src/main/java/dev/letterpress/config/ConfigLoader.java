@@ -112,7 +112,10 @@ public final class ConfigLoader {
             // WRITE_DELAY=0 hands every commit to the OS at once (default: up to 500 ms later), so a killed process
             // loses no committed ledger outcome.
             long cacheKb = Math.max(16 << 10, Math.min(64 << 10, Runtime.getRuntime().maxMemory() / 8 / 1024));
-            dbUrl = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("letterpress") + ";AUTO_SERVER=TRUE;CACHE_SIZE=" + cacheKb
+            // retry: reopens H2's file channel when a thread is interrupted inside file I/O. Without it, one interrupt
+            // (Quartz interrupts its scheduler thread on shutdown, which may be reading the job store) closes the
+            // channel and with it the whole database, and the scheduler then retries forever: a hang at shutdown.
+            dbUrl = "jdbc:h2:retry:" + dataDir.toAbsolutePath().resolve("letterpress") + ";AUTO_SERVER=TRUE;CACHE_SIZE=" + cacheKb
                     + ";WRITE_DELAY=0";
         } else if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
             throw bad("db.url", dbUrl, "a jdbc:h2: or jdbc:postgresql: URL, or empty for the embedded H2 database");

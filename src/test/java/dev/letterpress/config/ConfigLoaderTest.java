@@ -36,7 +36,7 @@ class ConfigLoaderTest {
         assertThat(c.delivery().retryMax()).isEqualTo(Duration.ofHours(4));
         assertThat(c.delivery().retryGiveUp()).isEqualTo(Duration.ofDays(4));
         assertThat(c.trackingSecret()).isEmpty();
-        assertThat(c.db().url()).startsWith("jdbc:h2:file:").contains(";AUTO_SERVER=TRUE");
+        assertThat(c.db().url()).startsWith("jdbc:h2:retry:").contains(";AUTO_SERVER=TRUE");
         assertThat(c.db().isPostgres()).isFalse();
         // the same defaults without a file
         assertThat(ConfigLoader.load(dir.resolve("absent.properties"), false, Map.of())).isEqualTo(c);
