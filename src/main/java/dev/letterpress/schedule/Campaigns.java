@@ -103,6 +103,15 @@ public final class Campaigns {
                 n++;
             }
         }
+        // A scheduled campaign whose trigger fired while this node was stopping was handed back unstarted and has no
+        // trigger left: give it one, or it would never be sent.
+        for (Campaign c : store.inStatus(Campaign.SCHEDULED)) {
+            if (!scheduling.hasPendingTrigger(c.id())) {
+                Instant now = clock.instant();
+                scheduling.scheduleCampaign(c.id(), c.sendAt() != null && c.sendAt().isAfter(now) ? c.sendAt() : now);
+                n++;
+            }
+        }
         return n;
     }
 }

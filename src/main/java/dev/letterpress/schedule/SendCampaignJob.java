@@ -28,6 +28,14 @@ final class SendCampaignJob implements Job {
             log.info("campaign {}: run ended {} ({})", campaignId, result.kind(), result.detail());
             if (result.kind() == DeliveryEngine.Result.Kind.RETRY_LATER) {
                 scheduling.scheduleCampaign(campaignId, result.retryAt());
+            } else if (result.kind() == DeliveryEngine.Result.Kind.STOPPED) {
+                // this node is stopping: leave a trigger in the job store for whichever node runs next
+                // (if the scheduler refuses while shutting down, resumeInterrupted() at the next start covers it)
+                try {
+                    scheduling.scheduleCampaign(campaignId, java.time.Instant.now());
+                } catch (RuntimeException e) {
+                    log.info("campaign {}: no new trigger while shutting down ({}); the next start re-creates it", campaignId, e.getMessage());
+                }
             }
         } catch (RuntimeException e) {
             // The ledger holds the state; try again in a minute rather than leave the campaign without a trigger.
