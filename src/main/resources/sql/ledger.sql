@@ -10,6 +10,8 @@ JOIN subscriptions sub ON sub.subscriber_id = s.id AND sub.status = 'confirmed'
 JOIN campaign_lists cl ON cl.list_id = sub.list_id AND cl.campaign_id = ?
 WHERE s.id > ? AND s.id <= ?
   AND s.status = 'active'
+  -- a subscriber who paused their mail in the preference centre is not in the audience until the pause ends
+  AND (s.paused_until IS NULL OR s.paused_until <= CURRENT_TIMESTAMP)
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = ? AND d.subscriber_id = s.id)
 GROUP BY s.id, s.email
@@ -36,6 +38,7 @@ FOR UPDATE SKIP LOCKED
 -- name: batch-details
 SELECT d.subscriber_id, d.email, d.list_id, d.attempts, d.first_failed_at, s.name, s.attributes, l.name AS list_name,
        CASE WHEN s.status = 'active'
+             AND (s.paused_until IS NULL OR s.paused_until <= CURRENT_TIMESTAMP)
              AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
              AND EXISTS (SELECT 1 FROM campaign_lists cl JOIN subscriptions sub ON sub.list_id = cl.list_id
                          WHERE cl.campaign_id = d.campaign_id AND sub.subscriber_id = d.subscriber_id AND sub.status = 'confirmed')

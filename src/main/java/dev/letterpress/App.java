@@ -16,7 +16,11 @@ import dev.letterpress.render.Templates;
 import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.schedule.Scheduling;
 import dev.letterpress.schedule.WeeklySchedules;
+import dev.letterpress.signup.ConfirmationMail;
+import dev.letterpress.signup.Signup;
+import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.CsvImporter;
+import dev.letterpress.subscriber.DataRights;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.EventStore;
 import dev.letterpress.tracking.LinkRegistry;
@@ -54,6 +58,9 @@ public final class App implements AutoCloseable {
     public final DeliveryEngine engine;
     public final Campaigns campaigns;
     public final WeeklySchedules weekly;
+    public final ConsentLog consent;
+    public final DataRights dataRights;
+    public final Signup signup;
     private final Scheduling scheduling;
     private final CampaignWatcher watcher;
     private final PublicServer server;
@@ -77,7 +84,8 @@ public final class App implements AutoCloseable {
         TemplateRoot root = TemplateRoot.resolve(config.templatesDir());
         Templates templates = new Templates(root);
         this.renderer = new IssueRenderer(templates, SectionTypes.load(root.path()), config.sender());
-        TokenCodec tokens = new TokenCodec(Secrets.trackingSecret(config.trackingSecret(), jdbc));
+        String secret = Secrets.trackingSecret(config.trackingSecret(), jdbc);
+        TokenCodec tokens = new TokenCodec(secret);
         this.urls = new PublicUrls(config.http().publicBaseUrl(), tokens);
         LinkRegistry links = new LinkRegistry(jdbc);
         this.events = new EventStore(jdbc, clock);
@@ -90,7 +98,11 @@ public final class App implements AutoCloseable {
         this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
         scheduling.wire(engine, weekly);
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock);
-        this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox);
+        this.consent = new ConsentLog(jdbc, secret, clock);
+        this.dataRights = new DataRights(jdbc, consent, clock);
+        this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
+        this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,
+                signup, dataRights, consent);
     }
 
     /** Builds the app over SMTP from the config; nothing runs until {@link #start()}. */
@@ -133,6 +145,7 @@ public final class App implements AutoCloseable {
             server.close();
         }
         watcher.close();
+        signup.close();
         scheduling.close();
         if (pool != null) {
             pool.closeIdle();

@@ -21,7 +21,8 @@ public record Config(
         Dkim dkim,
         int schedulerThreads,
         Path templatesDir,
-        Demo demo) {
+        Demo demo,
+        Signup signup) {
 
     public record Db(String url, String user, String password, int poolSize) {
         public boolean isPostgres() {
@@ -71,16 +72,19 @@ public record Config(
 
     public record Demo(int smtpPort, int subscribers) {}
 
+    /** The public subscribe form: who confirmation mail comes from, abuse limits, how long a confirm link lasts. */
+    public record Signup(String senderEmail, int perIpPerHour, int perAddressPerDay, Duration confirmValidFor) {}
+
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
         return new Config(dataDir, db, newHttp, trackingSecret, sender, smtp, smtpServers, domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo);
+                schedulerThreads, templatesDir, demo, signup);
     }
 
     /** A copy whose only SMTP server is {@code newSmtp} (the demo's catcher). */
     public Config withSmtp(Smtp newSmtp) {
         return new Config(dataDir, db, http, trackingSecret, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo);
+                schedulerThreads, templatesDir, demo, signup);
     }
 
     /** The pool's server of that name, if configured. */

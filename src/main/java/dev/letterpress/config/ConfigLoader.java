@@ -164,7 +164,18 @@ public final class ConfigLoader {
         var dkim = dkim();
         var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
         return new Config(dataDir, db, http, secret, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
-                Path.of(nonEmpty("templates.dir")), demo);
+                Path.of(nonEmpty("templates.dir")), demo, signup(domain));
+    }
+
+    private Config.Signup signup(String domain) {
+        String from = raw("signup.sender.email");
+        if (from.isEmpty()) {
+            from = "newsletter@" + domain;
+        } else if (!from.matches("[^@\\s<>,]+@[A-Za-z0-9.-]+")) {
+            throw bad("signup.sender.email", from, "an email address such as newsletter@news.example.com, or empty");
+        }
+        return new Config.Signup(from, integer("signup.limit.per.ip", 1, 100_000), integer("signup.limit.per.address", 1, 1000),
+                duration("signup.confirm.valid"));
     }
 
     private String serverName(String key, String name) {

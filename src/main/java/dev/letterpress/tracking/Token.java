@@ -5,5 +5,7 @@ package dev.letterpress.tracking;
  * unsubscribes; {@code subscriber} is 0 in the anonymous web view used for sharing.
  */
 public record Token(Purpose purpose, long campaign, long subscriber, long extra) {
-    public enum Purpose { OPEN, CLICK, VIEW, UNSUBSCRIBE, PREFERENCES }
+    // New purposes go at the end: the ordinal is inside every token already sent. SUBSCRIBE names a list's public
+    // form (extra = list id); CONFIRM is a double opt-in link (campaign = minute issued, for expiry; extra = list id).
+    public enum Purpose { OPEN, CLICK, VIEW, UNSUBSCRIBE, PREFERENCES, SUBSCRIBE, CONFIRM }
 }

@@ -4,6 +4,9 @@ import dev.letterpress.config.Config;
 import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.render.IssueRenderer;
 import dev.letterpress.render.Templates;
+import dev.letterpress.signup.Signup;
+import dev.letterpress.subscriber.ConsentLog;
+import dev.letterpress.subscriber.DataRights;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.LinkRegistry;
 import dev.letterpress.tracking.PublicUrls;
@@ -25,12 +28,15 @@ public final class PublicServer implements AutoCloseable {
     private final Config.Http http;
 
     public PublicServer(Config config, Templates templates, Tracker tracker, SubscriberStore subscribers, CampaignStore campaigns,
-                        IssueRenderer renderer, PublicUrls urls, LinkRegistry links, Clock clock, MailboxView mailbox) {
+                        IssueRenderer renderer, PublicUrls urls, LinkRegistry links, Clock clock, MailboxView mailbox,
+                        Signup signup, DataRights rights, ConsentLog consent) {
         this.http = config.http();
         Pages pages = new Pages(templates, config.sender().newsletterName());
         var tracking = new TrackingRoutes(tracker, pages);
         var views = new CampaignViews(campaigns, renderer, urls, links, config.sender(), clock);
-        var subscriberRoutes = new SubscriberRoutes(tracker, subscribers, campaigns, views, pages);
+        var subscriberRoutes = new SubscriberRoutes(tracker, subscribers, campaigns, views, pages, consent);
+        var preferences = new PreferenceRoutes(tracker, subscribers, rights, consent, pages, http.publicBaseUrl(), clock);
+        var signupRoutes = new SignupRoutes(signup, pages);
         var demo = mailbox == null ? null : new MailboxRoutes(mailbox, pages);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -44,8 +50,14 @@ public final class PublicServer implements AutoCloseable {
             cfg.routes.get("/u/{token}", subscriberRoutes::confirmUnsubscribe);
             cfg.routes.post("/u/{token}", subscriberRoutes::unsubscribe);
             cfg.routes.post("/u/{token}/undo", subscriberRoutes::undo);
-            cfg.routes.get("/p/{token}", subscriberRoutes::preferences);
-            cfg.routes.post("/p/{token}", subscriberRoutes::savePreferences);
+            cfg.routes.get("/p/{token}", preferences::show);
+            cfg.routes.post("/p/{token}", preferences::save);
+            cfg.routes.post("/p/{token}/export", preferences::export);
+            cfg.routes.post("/p/{token}/erase", preferences::erase);
+            cfg.routes.get("/s/{token}", signupRoutes::form);
+            cfg.routes.post("/s/{token}", signupRoutes::subscribe);
+            cfg.routes.get("/confirm/{token}", signupRoutes::confirmPage);
+            cfg.routes.post("/confirm/{token}", signupRoutes::confirm);
             if (demo != null) {
                 cfg.routes.get("/", ctx -> ctx.redirect("/demo/mail"));
                 cfg.routes.get("/demo/mail", demo::index);

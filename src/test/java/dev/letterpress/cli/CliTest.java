@@ -179,6 +179,18 @@ class CliTest {
     }
 
     @Test
+    void aListsSnippetIsAFormPostingToItsSignedSubscribeUrl() {
+        createList("Weekly");
+        Run run = run("lists", "snippet", "Weekly");
+        assertThat(run.code()).isEqualTo(0);
+        assertThat(run.out()).containsPattern("<form method=\"post\" action=\"http://[^\"]+/s/[A-Za-z0-9_-]{36}\"")
+                .contains("<label for=\"lp-email\">Email address</label>").contains("name=\"website\"").contains("Subscribe to Weekly");
+        Run missing = run("lists", "snippet", "Nope");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("error: ").contains("no list named 'Nope'");
+    }
+
+    @Test
     void importReportsBadAndDuplicateRowsAndExitsThree() throws IOException {
         createList("Weekly");
         Path csv = file("people.csv", """

@@ -1,0 +1,242 @@
+package dev.letterpress.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.icegreen.greenmail.util.GreenMail;
+import dev.letterpress.App;
+import dev.letterpress.TestSupport;
+import dev.letterpress.subscriber.MailingList;
+import dev.letterpress.subscriber.Subscription;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Every subscriber-facing page in headless Chromium, at a phone's width (375 px) and a desktop's (1280 px):
+ * no horizontal scrolling, every field labelled, every button visible, and the whole path a reader takes
+ * works with no JavaScript on our side: subscribe, the confirmation mail arrives, confirm, preferences, change,
+ * unsubscribe, undo. Screenshots go to target/screenshots/. Needs Debian's chromium and chromium-driver; without
+ * them the test is skipped, except under CI=true, where it fails (.ci/run installs them).
+ */
+class BrowserPagesTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final int[] WIDTHS = {375, 1280};
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TempDir
+    static Path dir;
+    static GreenMail smtp;
+    static App app;
+    static WebDriver browser;
+    static String base;
+    static MailingList weekly;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = !Files.isExecutable(CHROMIUM) ? CHROMIUM + " (apt-get install chromium)"
+                : !Files.isExecutable(CHROMEDRIVER) ? CHROMEDRIVER + " (apt-get install chromium-driver)" : null;
+        if (missing != null) {
+            String why = "browser tests need " + missing + "; .ci/run installs it";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("CI=true: " + why);
+            }
+            Assumptions.abort(why);
+        }
+        smtp = TestSupport.greenMail();
+        app = App.create(TestSupport.config(dir, smtp.getSmtp().getPort(), Map.of()), null, new Caught(), java.time.Clock.systemUTC()).start();
+        base = app.config.http().publicBaseUrl().toString();
+        weekly = app.subscribers.createList("Weekly", "The week in build tooling, every Monday morning.");
+        app.subscribers.createList("Events", null);
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        browser = new ChromeDriver(options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void aReaderSubscribesConfirmsChangesPreferencesUnsubscribesAndUndoes() throws Exception {
+        // the form, then a mistake, then the real thing
+        browser.get(app.signup.formUrl(weekly));
+        check("subscribe");
+        browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).as("first Tab stop (the honeypot is skipped)").isEqualTo("email");
+        browser.findElement(By.id("email")).sendKeys("not an address");
+        navigate(By.id("subscribe-button"));
+        check("subscribe-error");
+        assertThat(browser.findElement(By.id("form-error")).getText()).contains("valid email address");
+
+        WebElement email = browser.findElement(By.id("email"));
+        email.clear();
+        email.sendKeys("reader@example.com");
+        browser.findElement(By.id("name")).sendKeys("Rea Der");
+        navigate(By.id("subscribe-button"));
+        check("subscribe-sent");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Check your inbox");
+
+        // the confirmation mail, really sent; the link's page asks, the button confirms
+        var mail = WebClient.mailTo(smtp, "reader@example.com", 1);
+        assertThat(mail).hasSize(1);
+        String confirmLink = WebClient.first(WebClient.parts(mail.get(0))[0], "(http\\S+/confirm/\\S{36})");
+        browser.get(confirmLink);
+        check("confirm");
+        long id = app.subscribers.findByEmail("reader@example.com").orElseThrow().id();
+        assertThat(status(id, "Weekly")).isEqualTo(Subscription.UNCONFIRMED);
+        navigate(By.id("confirm-button"));
+        check("confirmed");
+        assertThat(status(id, "Weekly")).isEqualTo(Subscription.CONFIRMED);
+
+        // preferences: rename, opt out of tracking, save
+        navigate(By.id("preferences-link"));
+        check("preferences");
+        WebElement name = browser.findElement(By.id("name"));
+        name.clear();
+        name.sendKeys("Rea");
+        browser.findElement(By.cssSelector("label[for=dnt]")).click();
+        navigate(By.id("save-button"));
+        check("preferences-saved");
+        assertThat(browser.findElement(By.cssSelector("[role=status]")).getText()).contains("saved");
+        assertThat(app.subscribers.findById(id).orElseThrow().name()).isEqualTo("Rea");
+        assertThat(app.dataRights.settings(id).doNotTrack()).isTrue();
+
+        // an issue goes out; its unsubscribe link: the page asks, the POST acts, the undo is a POST too
+        long campaign = app.campaigns.create("Issue 1", TestSupport.demoIssue(), List.of("Weekly"), null);
+        TestSupport.await("campaign to finish", Duration.ofSeconds(20), () -> "finished".equals(app.campaignStore.require(campaign).status()));
+        var issue = WebClient.mailTo(smtp, "reader@example.com", 2).get(1);
+        String unsubscribe = issue.getHeader("List-Unsubscribe", null).replaceAll("^<([^>]+)>.*$", "$1");
+        browser.get(unsubscribe);
+        check("unsubscribe");
+        assertThat(status(id, "Weekly")).isEqualTo(Subscription.CONFIRMED);
+        browser.findElement(By.cssSelector("label[for=scope-all]")).click();
+        navigate(By.id("unsubscribe-button"));
+        check("unsubscribed");
+        assertThat(status(id, "Weekly")).isEqualTo(Subscription.UNSUBSCRIBED);
+        navigate(By.id("resubscribe-button"));
+        check("resubscribed");
+        assertThat(status(id, "Weekly")).isEqualTo(Subscription.CONFIRMED);
+
+        // the demo's mail catcher (developer-facing, but a page all the same)
+        browser.get(base + "/demo/mail");
+        check("demo-mailbox");
+        assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSizeGreaterThanOrEqualTo(3);
+
+        // a broken link gets the notice page
+        browser.get(base + "/u/" + "A".repeat(36));
+        check("not-found");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Link not recognised");
+    }
+
+    /** The current page at each width: no sideways scrolling, fields labelled, buttons on screen; a screenshot each. */
+    private static void check(String page) throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat(browser.findElements(By.tagName("h1"))).as(page + ": one h1 in " + browser.getCurrentUrl() + "\n" + browser.getPageSource()).hasSize(1);
+        assertThat(js.executeScript("return document.documentElement.lang")).as(page + ": lang").isEqualTo("en");
+        for (int width : WIDTHS) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            long inner = ((Number) js.executeScript("return window.innerWidth")).longValue();
+            long scroll = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+            Object wide = js.executeScript("return Array.from(document.querySelectorAll('body *'))"
+                    + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 5)"
+                    + ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')");
+            assertThat(scroll).as(page + " at " + width + " px: no horizontal overflow; too wide: " + wide).isLessThanOrEqualTo(inner);
+            @SuppressWarnings("unchecked")
+            List<String> unlabelled = (List<String>) js.executeScript(
+                    "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+                            + ".filter(e => !e.labels || e.labels.length === 0 || !e.labels[0].textContent.trim()).map(e => e.name)");
+            assertThat(unlabelled).as(page + ": every field has a label").isEmpty();
+            for (WebElement b : browser.findElements(By.tagName("button"))) {
+                assertThat(b.isDisplayed()).as(page + ": button " + b.getText() + " visible").isTrue();
+                assertThat(b.getText()).as(page + ": button has text").isNotBlank();
+                int right = b.getRect().getX() + b.getRect().getWidth();
+                assertThat(right).as(page + " at " + width + " px: button " + b.getText() + " fits").isLessThanOrEqualTo((int) inner);
+                assertThat(b.getRect().getHeight()).as(page + ": button is a usable target").isGreaterThanOrEqualTo(44);
+            }
+            byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+            Files.write(SCREENSHOTS.resolve(page + "-" + width + ".png"), png);
+        }
+    }
+
+    /** The demo mailbox page over what GreenMail caught. */
+    static final class Caught implements MailboxView {
+        @Override
+        public int total() {
+            return smtp.getReceivedMessages().length;
+        }
+
+        @Override
+        public List<MailboxView.Caught> first(int n) {
+            var all = smtp.getReceivedMessages();
+            java.util.List<MailboxView.Caught> out = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.min(n, all.length); i++) {
+                try {
+                    out.add(new MailboxView.Caught(i, all[i].getAllRecipients()[0].toString(), all[i].getSubject(), "just now"));
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String body(int index, boolean html) {
+            return null;
+        }
+
+        @Override
+        public List<Map<String, Object>> campaigns() {
+            return List.of(Map.of("id", 1, "name", "Issue 1", "status", "finished", "sent", 1, "failed", 0, "skipped", 0,
+                    "opens", 0, "clicks", 0, "unsubscribes", 1));
+        }
+    }
+
+    /** Clicks something that loads a new page, and waits until the new page is there. */
+    private static void navigate(By what) {
+        WebElement old = browser.findElement(By.tagName("html"));
+        browser.findElement(what).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(old));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(
+                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    private static String status(long subscriber, String list) {
+        return app.subscribers.subscriptionsOf(subscriber).stream().filter(s -> s.listName().equals(list)).findFirst().orElseThrow().status();
+    }
+}

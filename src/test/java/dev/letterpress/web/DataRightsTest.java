@@ -1,0 +1,237 @@
+package dev.letterpress.web;
+
+import static dev.letterpress.web.WebClient.first;
+import static dev.letterpress.web.WebClient.get;
+import static dev.letterpress.web.WebClient.mailTo;
+import static dev.letterpress.web.WebClient.parts;
+import static dev.letterpress.web.WebClient.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import dev.letterpress.App;
+import dev.letterpress.TestSupport;
+import dev.letterpress.subscriber.MailingList;
+import dev.letterpress.subscriber.Subscription;
+import dev.letterpress.tracking.EventStore;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The preference centre's data rights over real HTTP after a real send: download, erase, pause, do not track,
+ * and the consent record every change leaves. Each test works on its own subscriber.
+ */
+class DataRightsTest {
+    private static final List<String> PEOPLE = List.of("ada", "bob", "cy", "dee", "eve", "fay");
+
+    @TempDir
+    static Path dir;
+    static GreenMail smtp;
+    static App app;
+    static String base;
+    static MailingList weekly;
+    static MailingList events;
+    static long campaign;
+    static final Map<String, Long> ids = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void sendOneCampaign() throws Exception {
+        smtp = TestSupport.greenMail();
+        app = App.create(TestSupport.config(dir, smtp.getSmtp().getPort(), Map.of())).start();
+        base = app.config.http().publicBaseUrl().toString();
+        weekly = app.subscribers.createList("Weekly", null);
+        events = app.subscribers.createList("Events", null);
+        for (String p : PEOPLE) {
+            ids.put(p, app.subscribers.addToList(weekly.id(), p + "@example.com", p.toUpperCase() + " Person", Map.of("city", "Berlin"),
+                    Subscription.CONFIRMED, "test").id());
+            app.subscribers.addToList(events.id(), p + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test");
+        }
+        campaign = send("Issue 1");
+        assertThat(deliveries(campaign)).isEqualTo(PEOPLE.size());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void theDownloadHoldsProfileSubscriptionsConsentDeliveriesAndEvents() throws Exception {
+        long ada = ids.get("ada");
+        assertThat(get(app.urls.open(campaign, ada)).statusCode()).isEqualTo(200);
+        post(prefs(ada), "action=save&name=Ada&list=" + weekly.id() + "&list=" + events.id() + "&dnt=on&pause=none");
+
+        HttpResponse<String> r = post(prefs(ada) + "/export", "");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(r.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode data = new ObjectMapper().readTree(r.body());
+        assertThat(data.at("/profile/email").asText()).isEqualTo("ada@example.com");
+        assertThat(data.at("/profile/name").asText()).isEqualTo("Ada");
+        assertThat(data.at("/profile/attributes/city").asText()).isEqualTo("Berlin");
+        assertThat(data.at("/profile/doNotTrack").asBoolean()).isTrue();
+        assertThat(data.get("subscriptions")).hasSize(2);
+        assertThat(data.get("consentRecords").findValuesAsText("action")).contains("do-not-track");
+        assertThat(data.at("/deliveries/0/campaign").asText()).isEqualTo("Issue 1");
+        assertThat(data.at("/deliveries/0/state").asText()).isEqualTo("sent");
+        assertThat(data.get("events").findValuesAsText("kind")).contains("open");
+        assertThat(get(prefs(ada) + "/export").statusCode()).as("a GET (a scanner) downloads nothing").isEqualTo(404);
+    }
+
+    @Test
+    void erasingNeedsTheTickAndThenLeavesCountsButNoPerson() throws Exception {
+        long bob = ids.get("bob");
+        get(app.urls.open(campaign, bob));
+        Map<String, EventStore.Count> countsBefore = app.events.counts(campaign);
+
+        HttpResponse<String> unticked = post(prefs(bob) + "/erase", "");
+        assertThat(unticked.statusCode()).isEqualTo(400);
+        assertThat(unticked.body()).contains("I understand that erasing cannot be undone").contains("nothing was erased");
+        assertThat(app.subscribers.findById(bob).orElseThrow().email()).isEqualTo("bob@example.com");
+
+        HttpResponse<String> erased = post(prefs(bob) + "/erase", "confirm=yes");
+        assertThat(erased.statusCode()).isEqualTo(200);
+        assertThat(erased.body()).contains("Your data is erased");
+
+        var row = app.subscribers.findById(bob).orElseThrow();
+        assertThat(row.email()).doesNotContain("bob").endsWith("@erased.invalid");
+        assertThat(row.name()).isNull();
+        assertThat(row.attributes()).isEmpty();
+        assertThat(app.subscribers.findByEmail("bob@example.com")).isEmpty();
+        assertThat(app.subscribers.subscriptionsOf(bob)).extracting(Subscription::status).containsOnly(Subscription.UNSUBSCRIBED);
+        assertThat(app.events.counts(campaign).get("open").total()).as("opens still counted").isEqualTo(countsBefore.get("open").total());
+        var jdbc = app.db.jdbc();
+        assertThat(jdbc.count("SELECT COUNT(*) FROM events WHERE subscriber_id = ?", bob)).isZero();
+        assertThat(jdbc.count("SELECT COUNT(*) FROM deliveries WHERE email = 'bob@example.com'")).isZero();
+        assertThat(jdbc.count("SELECT COUNT(*) FROM deliveries WHERE subscriber_id = ? AND state = 'sent'", bob)).as("ledger rows stay").isPositive();
+        assertThat(jdbc.count("SELECT COUNT(*) FROM suppressions WHERE email_key LIKE '%bob%'")).isZero();
+        assertThat(app.dataRights.wasErased("Bob@example.com")).isTrue();
+        assertThat(app.consent.of(bob)).extracting(r -> r.get("action")).contains("erase");
+        assertThat(app.consent.of(bob)).extracting(r -> r.get("ipHash")).containsOnlyNulls();
+
+        assertThat(get(prefs(bob)).statusCode()).isEqualTo(404);
+        assertThat(get(app.urls.unsubscribe(campaign, bob, weekly.id())).statusCode()).isEqualTo(404);
+        assertThat(post(prefs(bob) + "/export", "").statusCode()).isEqualTo(404);
+
+        // Bob may come back through the form: a fresh double opt-in, which lifts the erasure marker
+        assertThat(post(app.signup.formUrl(weekly), "email=bob%40example.com").statusCode()).isEqualTo(200);
+        TestSupport.await("a confirmation mail to bob", Duration.ofSeconds(10), () -> confirmMail("bob@example.com") != null);
+        String link = first(parts(confirmMail("bob@example.com"))[0], "(http\\S+/confirm/\\S{36})");
+        assertThat(post(link, "").statusCode()).isEqualTo(200);
+        long newBob = app.subscribers.findByEmail("bob@example.com").orElseThrow().id();
+        assertThat(newBob).isNotEqualTo(bob);
+        assertThat(app.dataRights.wasErased("bob@example.com")).isFalse();
+    }
+
+    @Test
+    void aPausedSubscriberIsLeftOutOfTheNextSendUntilTheyResume() throws Exception {
+        long cy = ids.get("cy");
+        HttpResponse<String> saved = post(prefs(cy), "action=save&name=Cy&list=" + weekly.id() + "&list=" + events.id() + "&pause=30");
+        assertThat(saved.statusCode()).isEqualTo(200);
+        assertThat(saved.body()).contains("Your email is paused until").contains("id=\"pause-keep\" name=\"pause\" value=\"keep\" checked");
+        Instant until = app.dataRights.settings(cy).pausedUntil();
+        assertThat(until).isBetween(Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
+        assertThat(statuses(cy)).containsOnly(Subscription.CONFIRMED);
+
+        long second = send("Issue 2");
+        assertThat(app.db.jdbc().count("SELECT COUNT(*) FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?", second, cy)).isZero();
+        assertThat(deliveries(second)).isPositive();
+
+        HttpResponse<String> resumed = post(prefs(cy), "action=save&name=Cy&list=" + weekly.id() + "&pause=none");
+        assertThat(resumed.body()).doesNotContain("Your email is paused");
+        assertThat(app.dataRights.settings(cy).pausedUntil()).isNull();
+        assertThat(app.consent.of(cy)).extracting(r -> r.get("action")).contains("pause", "resume", "unsubscribe");
+
+        post(prefs(cy), "action=save&name=Cy&list=" + weekly.id() + "&pause=indefinite");
+        assertThat(get(prefs(cy)).body()).contains("paused until you resume it");
+        post(prefs(cy), "action=save&name=Cy&list=" + weekly.id() + "&pause=none");
+    }
+
+    @Test
+    void doNotTrackIsSavedAndRecorded() throws Exception {
+        long dee = ids.get("dee");
+        assertThat(get(prefs(dee)).body()).contains("id=\"dnt\" name=\"dnt\" value=\"on\">");
+        post(prefs(dee), "action=save&name=Dee&list=" + weekly.id() + "&list=" + events.id() + "&dnt=on");
+        assertThat(app.dataRights.settings(dee).doNotTrack()).isTrue();
+        assertThat(get(prefs(dee)).body()).contains("id=\"dnt\" name=\"dnt\" value=\"on\" checked>");
+        assertThat(app.consent.of(dee)).extracting(r -> r.get("action")).containsExactly("do-not-track");
+        assertThat(app.consent.of(dee)).extracting(r -> r.get("source")).containsExactly("preferences page: on");
+    }
+
+    @Test
+    void aPostFromAnotherSiteIsRefusedAndChangesNothing() throws Exception {
+        long eve = ids.get("eve");
+        HttpResponse<String> r = post(prefs(eve), "action=leave", "Origin", "https://evil.example");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(post(prefs(eve) + "/erase", "confirm=yes", "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+        assertThat(post(prefs(eve) + "/erase", "confirm=yes", "Sec-Fetch-Site", "cross-site", "Origin", "null").statusCode()).isEqualTo(403);
+        assertThat(statuses(eve)).containsOnly(Subscription.CONFIRMED);
+        assertThat(app.subscribers.findById(eve).orElseThrow().email()).isEqualTo("eve@example.com");
+        assertThat(post(prefs(eve), "action=save&name=Eve&list=" + weekly.id() + "&list=" + events.id(), "Origin", base).statusCode()).isEqualTo(200);
+        assertThat(post(prefs(eve), "action=save&name=Eve&list=" + weekly.id() + "&list=" + events.id(),
+                "Origin", "null", "Sec-Fetch-Site", "same-origin").statusCode()).as("our own page under no-referrer").isEqualTo(200);
+    }
+
+    @Test
+    void everyUnsubscribeAndUndoLeavesAConsentRecord() throws Exception {
+        long fay = ids.get("fay");
+        String unsubscribe = app.urls.unsubscribe(campaign, fay, weekly.id());
+        assertThat(post(unsubscribe, "List-Unsubscribe=One-Click").statusCode()).isEqualTo(200);
+        assertThat(post(unsubscribe, "List-Unsubscribe=One-Click").statusCode()).as("idempotent").isEqualTo(200);
+        assertThat(post(unsubscribe + "/undo?scope=list", "").statusCode()).isEqualTo(200);
+        assertThat(post(unsubscribe, "scope=all").statusCode()).isEqualTo(200);
+        var records = app.consent.of(fay);
+        assertThat(records).extracting(r -> r.get("action")).containsExactly("unsubscribe", "resubscribe", "unsubscribe");
+        assertThat(records).extracting(r -> r.get("source"))
+                .containsExactly("one-click (RFC 8058): this list", "unsubscribe page: undo", "unsubscribe page: everything");
+        assertThat(records).extracting(r -> r.get("list")).containsExactly("Weekly", "Weekly", null);
+    }
+
+    private static long send(String name) {
+        long id = app.campaigns.create(name, TestSupport.demoIssue(), List.of(weekly.name()), null);
+        TestSupport.await("campaign " + id + " to finish", Duration.ofSeconds(20),
+                () -> "finished".equals(app.campaignStore.require(id).status()));
+        return id;
+    }
+
+    private static long deliveries(long campaign) {
+        return app.db.jdbc().count("SELECT COUNT(*) FROM deliveries WHERE campaign_id = ?", campaign);
+    }
+
+    private static String prefs(long subscriber) {
+        return app.urls.preferences(campaign, subscriber);
+    }
+
+    private static List<String> statuses(long subscriber) {
+        return app.subscribers.subscriptionsOf(subscriber).stream().map(Subscription::status).toList();
+    }
+
+    private static jakarta.mail.internet.MimeMessage confirmMail(String to) {
+        try {
+            for (var m : mailTo(smtp, to, 0)) {
+                if (m.getSubject().startsWith("Please confirm")) {
+                    return m;
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
