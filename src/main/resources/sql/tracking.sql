@@ -22,3 +22,29 @@ SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM ev
 -- name: resubscribe-undone
 UPDATE subscriptions SET status = 'confirmed', consent_at = ?, consent_source = ?, updated_at = ?
 WHERE subscriber_id = ? AND status = 'unsubscribed' AND consent_source = ?
+
+-- name: update-setting
+UPDATE app_settings SET setting_value = ? WHERE name = ?
+
+-- name: insert-classified-event
+INSERT INTO events (campaign_id, subscriber_id, kind, link_id, detail, user_agent, created_at, human, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+
+-- name: sent-at
+SELECT subscriber_id, updated_at FROM deliveries WHERE campaign_id = ? AND state = 'sent' AND subscriber_id = ANY(?)
+
+-- name: do-not-track
+SELECT id FROM subscribers WHERE do_not_track = TRUE AND id = ANY(?)
+
+-- name: burst-reclassify
+UPDATE events SET human = FALSE, reason = ?
+WHERE campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE
+
+-- name: event-counts-by-class
+SELECT kind, human, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques, COUNT(subscriber_id) AS attributed
+FROM events WHERE campaign_id = ? AND kind IN ('open', 'click') GROUP BY kind, human
+
+-- name: campaign-utm
+SELECT utm_campaign FROM campaigns WHERE id = ?
+
+-- name: set-campaign-utm
+UPDATE campaigns SET utm_campaign = ? WHERE id = ?

@@ -22,6 +22,7 @@ import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.CsvImporter;
 import dev.letterpress.subscriber.DataRights;
 import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.EventBuffer;
 import dev.letterpress.tracking.EventStore;
 import dev.letterpress.tracking.LinkRegistry;
 import dev.letterpress.tracking.PublicUrls;
@@ -55,6 +56,9 @@ public final class App implements AutoCloseable {
     public final EventStore events;
     public final Tracker tracker;
     public final PublicUrls urls;
+    public final LinkRegistry links;
+    /** Opens and clicks on their way to the database; closed after the server, so none is lost on a stop. */
+    public final EventBuffer eventBuffer;
     public final DeliveryEngine engine;
     public final Campaigns campaigns;
     public final WeeklySchedules weekly;
@@ -84,10 +88,12 @@ public final class App implements AutoCloseable {
         TemplateRoot root = TemplateRoot.resolve(config.templatesDir());
         Templates templates = new Templates(root);
         this.renderer = new IssueRenderer(templates, SectionTypes.load(root.path()), config.sender());
-        String secret = Secrets.trackingSecret(config.trackingSecret(), jdbc);
-        TokenCodec tokens = new TokenCodec(secret);
+        java.util.List<String> secrets = Secrets.trackingSecrets(config.trackingSecret(), jdbc);
+        TokenCodec tokens = new TokenCodec(secrets);
+        // the newest key also keys the hashes of consent records' IP addresses
+        String secret = secrets.get(0);
         this.urls = new PublicUrls(config.http().publicBaseUrl(), tokens);
-        LinkRegistry links = new LinkRegistry(jdbc);
+        this.links = new LinkRegistry(jdbc, config.sender().newsletterName());
         this.events = new EventStore(jdbc, clock);
         this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events,
                 transport, urls, links, config, clock, nodeName());
@@ -97,7 +103,8 @@ public final class App implements AutoCloseable {
                 config.smtpServers().stream().map(Config.Smtp::name).collect(java.util.stream.Collectors.toSet()));
         this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
         scheduling.wire(engine, weekly);
-        this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock);
+        this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
+        this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
         this.consent = new ConsentLog(jdbc, secret, clock);
         this.dataRights = new DataRights(jdbc, consent, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
@@ -144,6 +151,7 @@ public final class App implements AutoCloseable {
         if (started) {
             server.close();
         }
+        eventBuffer.close();
         watcher.close();
         signup.close();
         scheduling.close();

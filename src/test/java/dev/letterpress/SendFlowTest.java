@@ -127,6 +127,7 @@ class SendFlowTest {
         assertThat(gif.statusCode()).isEqualTo(200);
         assertThat(gif.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("image/gif");
         assertThat(gif.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+        app.eventBuffer.flush(); // opens and clicks are written in batches
         assertThat(app.events.counts(campaign)).containsKeys("open", "click");
         assertThat(app.events.counts(campaign).get("click").total()).isEqualTo(1);
 
@@ -134,6 +135,7 @@ class SendFlowTest {
         String tampered = click.substring(0, click.length() - 3) + (click.endsWith("A") ? "BBB" : "AAA");
         assertThat(get(tampered).statusCode()).isEqualTo(404);
         assertThat(get(pixel.replace("/o/", "/o/x")).statusCode()).isEqualTo(404);
+        app.eventBuffer.flush();
         assertThat(app.events.counts(campaign).get("click").total()).isEqualTo(1);
         assertThat(app.events.counts(campaign).get("open").total()).isEqualTo(1);
 

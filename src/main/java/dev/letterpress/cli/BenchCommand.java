@@ -21,8 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmarks that live with the code. Numbers are whole-process and machine-dependent: compare runs side by side. */
-@Command(name = "bench", description = "Benchmarks (not tests): print throughput figures.", subcommands = {BenchCommand.Import.class, BenchSendCommand.class})
+@Command(name = "bench", description = "Benchmarks (not tests): print throughput figures.", subcommands = {BenchCommand.Import.class, BenchSendCommand.class,
+        BenchTrackingCommand.Tokens.class, BenchTrackingCommand.Events.class})
 final class BenchCommand {
+    @picocli.CommandLine.ParentCommand
+    Main main;
 
     @Command(name = "import", description = "Import N generated CSV rows into a fresh embedded H2 database, then re-import the same file.")
     static final class Import implements Callable<Integer> {

@@ -83,6 +83,10 @@ final class CampaignsCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         When when;
 
+        @Option(names = "--utm", arity = "0..1", fallbackValue = "", paramLabel = "CAMPAIGN",
+                description = "Append utm_source (the newsletter), utm_medium=email and utm_campaign (this value; default: the campaign name as a slug) to the issue's links.")
+        String utm;
+
         @Override
         public Integer call() throws Exception {
             String json = IssuesCommand.read(issue);
@@ -90,6 +94,11 @@ final class CampaignsCommand {
             try (App app = parent.main.app()) {
                 String campaignName = name != null ? name : app.renderer.parse(json).subject();
                 long id = app.campaigns.create(campaignName, json, lists, at, smtpServer);
+                if (utm != null) {
+                    // links are registered when the first message renders, after the audience has been frozen:
+                    // long after this update, so every link gets the parameters
+                    app.links.setUtm(id, utmValue(utm, campaignName));
+                }
                 Campaign c = app.campaignStore.require(id);
                 System.out.println("Campaign #" + id + " \"" + c.name() + "\" scheduled for " + c.sendAt()
                         + (when.now ? " (now)" : "") + "; a running `letterpress serve` sends it. Follow it with: letterpress campaigns status " + id);
@@ -98,6 +107,15 @@ final class CampaignsCommand {
                 return IssuesCommand.report(e, issue);
             }
         }
+    }
+
+    /** The utm_campaign value: as given, or the campaign name as a slug. */
+    static String utmValue(String given, String campaignName) {
+        String v = given.isBlank() ? campaignName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "") : given.strip();
+        if (v.isEmpty() || v.length() > 200 || v.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("--utm '" + given + "' is not usable as utm_campaign; give 1 to 200 printable characters, e.g. --utm issue-42");
+        }
+        return v;
     }
 
     @Command(name = "status", description = "A campaign's status, ledger counts and events.")
@@ -127,6 +145,11 @@ final class CampaignsCommand {
                     ev.append(' ').append(kind).append("s ").append(n.total()).append(" (").append(n.unique()).append(" unique) |");
                 }
                 System.out.println(ev.substring(0, ev.length() - 2));
+                // people and machines apart (docs/tracking-rules.md says how they are told apart)
+                app.events.split(id).forEach((kind, s) -> System.out.printf("  %-8s  human %d (%d unique) | machine %d (%d unique)%s%n",
+                        kind + "s", s.human().total(), s.human().unique(), s.machine().total(), s.machine().unique(),
+                        (s.anonymous() > 0 ? " | " + s.anonymous() + " not attributed (do-not-track)" : "")
+                                + (s.unclassified() > 0 ? " | " + s.unclassified() + " unclassified" : "")));
             }
         }
     }

@@ -13,6 +13,7 @@ public record Config(
         Db db,
         Http http,
         String trackingSecret,
+        boolean trackingIndividual,
         Sender sender,
         Smtp smtp,
         java.util.List<Smtp> smtpServers,
@@ -77,13 +78,13 @@ public record Config(
 
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
-        return new Config(dataDir, db, newHttp, trackingSecret, sender, smtp, smtpServers, domainLimits, delivery, dkim,
+        return new Config(dataDir, db, newHttp, trackingSecret, trackingIndividual, sender, smtp, smtpServers, domainLimits, delivery, dkim,
                 schedulerThreads, templatesDir, demo, signup);
     }
 
     /** A copy whose only SMTP server is {@code newSmtp} (the demo's catcher). */
     public Config withSmtp(Smtp newSmtp) {
-        return new Config(dataDir, db, http, trackingSecret, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
+        return new Config(dataDir, db, http, trackingSecret, trackingIndividual, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
                 schedulerThreads, templatesDir, demo, signup);
     }
 

@@ -126,9 +126,14 @@ public final class ConfigLoader {
         var http = new Config.Http(nonEmpty("http.host"), integer("http.port", 0, 65535), base);
 
         String secret = raw("tracking.secret");
-        if (!secret.isEmpty() && secret.length() < 32) {
-            throw bad("tracking.secret", "(" + secret.length() + " characters)", "at least 32 characters, or empty to generate one");
+        // a comma-separated list, newest first (key rotation): every entry must be long enough on its own
+        for (String one : secret.split(",")) {
+            if (!one.isBlank() && one.strip().length() < 32) {
+                throw bad("tracking.secret", "(a secret of " + one.strip().length() + " characters)",
+                        "secrets of at least 32 characters each, newest first and comma-separated, or empty to generate one");
+            }
         }
+        boolean individual = bool("tracking.individual");
         String domain = raw("newsletter.domain");
         if (domain.isEmpty()) {
             domain = base.getHost();
@@ -163,7 +168,7 @@ public final class ConfigLoader {
         }
         var dkim = dkim();
         var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
-        return new Config(dataDir, db, http, secret, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
+        return new Config(dataDir, db, http, secret, individual, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
                 Path.of(nonEmpty("templates.dir")), demo, signup(domain));
     }
 
@@ -267,6 +272,14 @@ public final class ConfigLoader {
             throw bad("dkim.private.key", key, "a readable PKCS#8 private key file (PEM or DER) when dkim.domain is set");
         }
         return new Config.Dkim(domain, selector, Path.of(key));
+    }
+
+    private boolean bool(String key) {
+        String v = raw(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw bad(key, v, "true or false");
+        }
+        return v.equals("true");
     }
 
     private double fraction(String key) {

@@ -12,6 +12,13 @@ public final class EventStore {
 
     public record Count(long total, long unique) {}
 
+    /**
+     * Opens or clicks split into a person's and a machine's (see MachineRules). Unique counts can only count
+     * subscribers that are stored; {@code anonymous} events (do-not-track, or tracking.individual=false) are in
+     * the totals only. {@code unclassified}: events recorded before classification existed.
+     */
+    public record Split(Count human, Count machine, long anonymous, long unclassified) {}
+
     private final Jdbc jdbc;
     private final Sql sql = Sql.load("tracking");
     private final Clock clock;
@@ -30,6 +37,31 @@ public final class EventStore {
     public Map<String, Count> counts(long campaign) {
         Map<String, Count> out = new LinkedHashMap<>();
         jdbc.query(sql.get("event-counts"), rs -> out.put(rs.getString("kind"), new Count(rs.getLong("total"), rs.getLong("uniques"))), campaign);
+        return out;
+    }
+
+    /** Opens and clicks of one campaign ("open", "click"), each split into human and machine. */
+    public Map<String, Split> split(long campaign) {
+        Map<String, long[]> acc = new LinkedHashMap<>();
+        acc.put("open", new long[6]);
+        acc.put("click", new long[6]);
+        jdbc.query(sql.get("event-counts-by-class"), rs -> {
+            long[] a = acc.get(rs.getString("kind"));
+            boolean human = rs.getBoolean("human");
+            boolean unknown = rs.wasNull();
+            long total = rs.getLong("total");
+            if (unknown) {
+                a[5] += total;
+            } else {
+                int at = human ? 0 : 2;
+                a[at] += total;
+                a[at + 1] += rs.getLong("uniques");
+            }
+            a[4] += total - rs.getLong("attributed");
+            return null;
+        }, campaign);
+        Map<String, Split> out = new LinkedHashMap<>();
+        acc.forEach((kind, a) -> out.put(kind, new Split(new Count(a[0], a[1]), new Count(a[2], a[3]), a[4], a[5])));
         return out;
     }
 

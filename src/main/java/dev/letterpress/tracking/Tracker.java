@@ -19,8 +19,11 @@ public final class Tracker {
     private final Jdbc jdbc;
     private final Sql sql = Sql.load("tracking");
     private final Clock clock;
+    private final EventBuffer buffer;
 
-    public Tracker(TokenCodec tokens, LinkRegistry links, EventStore events, SubscriberStore subscribers, Jdbc jdbc, Clock clock) {
+    public Tracker(TokenCodec tokens, LinkRegistry links, EventStore events, SubscriberStore subscribers, Jdbc jdbc, Clock clock,
+                   EventBuffer buffer) {
+        this.buffer = buffer;
         this.tokens = tokens;
         this.links = links;
         this.events = events;
@@ -38,21 +41,29 @@ public final class Tracker {
         return tokens.encode(new Token(Token.Purpose.PREFERENCES, t.campaign(), t.subscriber(), 0));
     }
 
-    /** Records an open; false (and nothing written) for a bad token. */
-    public boolean open(String token, String userAgent) {
+    /**
+     * Queues an open for the event buffer (classified and written within about a second); false, and nothing
+     * recorded, for a bad token. {@code head}: the request was a HEAD, which no mail client sends for an image.
+     */
+    public boolean open(String token, String userAgent, String ip, boolean head) {
         Optional<Token> t = tokens.decode(token, Token.Purpose.OPEN);
-        t.ifPresent(v -> events.record(EventStore.Kind.OPEN, v.campaign(), v.subscriber(), null, null, userAgent));
+        t.ifPresent(v -> buffer.add(new Hit(EventStore.Kind.OPEN, v.campaign(), v.subscriber(), null, false, head, userAgent, ip, clock.instant())));
         return t.isPresent();
     }
 
-    /** The registered target of a click token, after recording the click; empty for a bad token or unknown link. */
-    public Optional<String> click(String token, String userAgent) {
+    /**
+     * The registered target of a click token, after queueing the click; empty for a bad token or unknown link.
+     * The hidden trap link's target is {@link LinkRegistry#TRAP_URL}: the caller answers it without a redirect.
+     */
+    public Optional<String> click(String token, String userAgent, String ip, boolean head) {
         Optional<Token> t = tokens.decode(token, Token.Purpose.CLICK);
         if (t.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> url = links.url(t.get().campaign(), t.get().extra());
-        url.ifPresent(u -> events.record(EventStore.Kind.CLICK, t.get().campaign(), t.get().subscriber(), t.get().extra(), null, userAgent));
+        Token v = t.get();
+        Optional<String> url = links.url(v.campaign(), v.extra());
+        url.ifPresent(u -> buffer.add(new Hit(EventStore.Kind.CLICK, v.campaign(), v.subscriber(), v.extra(),
+                u.equals(LinkRegistry.TRAP_URL), head, userAgent, ip, clock.instant())));
         return url;
     }
 

@@ -46,6 +46,9 @@ public final class PublicServer implements AutoCloseable {
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
             cfg.routes.get("/o/{token}", tracking::open);
             cfg.routes.get("/c/{token}", tracking::click);
+            // scanners probe with HEAD: answered like GET (without body) and recorded as a machine's
+            cfg.routes.head("/o/{token}", tracking::open);
+            cfg.routes.head("/c/{token}", tracking::click);
             cfg.routes.get("/v/{token}", subscriberRoutes::webView);
             cfg.routes.get("/u/{token}", subscriberRoutes::confirmUnsubscribe);
             cfg.routes.post("/u/{token}", subscriberRoutes::unsubscribe);

@@ -1,10 +1,12 @@
 package dev.letterpress.web;
 
+import dev.letterpress.tracking.LinkRegistry;
 import dev.letterpress.tracking.Tracker;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.util.Base64;
 
-/** The open pixel and the click redirect. */
+/** The open pixel and the click redirect. Both only verify the token and queue the event: no database work. */
 final class TrackingRoutes {
     /** The smallest transparent GIF: 43 bytes. */
     static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
@@ -22,7 +24,7 @@ final class TrackingRoutes {
         if (token.endsWith(".gif")) {
             token = token.substring(0, token.length() - 4);
         }
-        if (!tracker.open(token, ctx.userAgent())) {
+        if (!tracker.open(token, ctx.userAgent(), clientIp(ctx), ctx.method() == HandlerType.HEAD)) {
             ctx.status(404).contentType("text/plain").result("unknown token");
             return;
         }
@@ -38,12 +40,31 @@ final class TrackingRoutes {
             pages.message(ctx, 400, "Link not recognised", "This link has been changed since it was sent. Please use the link exactly as it appears in the email.");
             return;
         }
-        var target = tracker.click(ctx.pathParam("token"), ctx.userAgent());
+        var target = tracker.click(ctx.pathParam("token"), ctx.userAgent(), clientIp(ctx), ctx.method() == HandlerType.HEAD);
         if (target.isEmpty()) {
             pages.message(ctx, 404, "Link not recognised", "This link is incomplete or has been changed. Please use the link exactly as it appears in the email.");
             return;
         }
         ctx.header("Cache-Control", "no-store");
+        if (target.get().equals(LinkRegistry.TRAP_URL)) {
+            // the hidden trap link: recorded as a machine's click; nothing to follow
+            ctx.status(204);
+            return;
+        }
         ctx.redirect(target.get(), io.javalin.http.HttpStatus.FOUND);
+    }
+
+    /**
+     * The client's address, for classifying only (never stored). X-Forwarded-For counts only when the request
+     * comes from this machine, i.e. from a local reverse proxy; anyone else could write anything in it.
+     */
+    static String clientIp(Context ctx) {
+        String ip = ctx.req().getRemoteAddr();
+        String forwarded = ctx.header("X-Forwarded-For");
+        if (forwarded != null && (ip.equals("127.0.0.1") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1"))) {
+            int comma = forwarded.lastIndexOf(',');
+            return (comma < 0 ? forwarded : forwarded.substring(comma + 1)).strip();
+        }
+        return ip;
     }
 }

@@ -119,6 +119,58 @@ class TokenCodecTest {
     }
 
     @Test
+    void rotatedKeysTheNewestSignsAndOldTokensStillVerifyUntilTheirKeyIsRemoved() {
+        String newer = "fedcba9876543210fedcba9876543210-newer-secret";
+        TokenCodec before = codec; // only the old key
+        TokenCodec rotated = new TokenCodec(List.of(newer, SECRET));
+        TokenCodec retired = new TokenCodec(List.of(newer));
+        for (Token.Purpose p : Token.Purpose.values()) {
+            Token t = new Token(p, 12, 3456, 7);
+            String old = before.encode(t);
+            // the old key's token still verifies after rotation...
+            assertThat(rotated.decode(old, p)).contains(t);
+            // ...new tokens are signed with the newest key: the old codec does not know them
+            String fresh = rotated.encode(t);
+            assertThat(fresh).isNotEqualTo(old);
+            assertThat(before.decode(fresh, p)).isEmpty();
+            assertThat(retired.decode(fresh, p)).contains(t);
+            // once the old key is removed, its tokens are refused
+            assertThat(retired.decode(old, p)).isEmpty();
+            // rotation does not weaken purpose separation
+            Token.Purpose other = Token.Purpose.values()[(p.ordinal() + 1) % Token.Purpose.values().length];
+            assertThat(rotated.decode(old, other)).isEmpty();
+        }
+    }
+
+    @Test
+    void twoKeysWithTheSameOneByteIdBothVerify() {
+        // key ids are one byte, so among a few hundred secrets two share one: both must still verify
+        java.util.Map<Byte, String> byId = new java.util.HashMap<>();
+        String a = null;
+        String b = null;
+        for (int i = 0; a == null; i++) {
+            String s = "collision-search-secret-0123456789-" + i;
+            byte id = Base64.getUrlDecoder().decode(new TokenCodec(s).encode(new Token(Token.Purpose.OPEN, 1, 1, 0)))[0];
+            String earlier = byId.putIfAbsent(id, s);
+            if (earlier != null) {
+                a = earlier;
+                b = s;
+            }
+        }
+        TokenCodec both = new TokenCodec(List.of(a, b));
+        Token t = new Token(Token.Purpose.CLICK, 5, 6, 7);
+        assertThat(both.decode(new TokenCodec(a).encode(t), Token.Purpose.CLICK)).contains(t);
+        assertThat(both.decode(new TokenCodec(b).encode(t), Token.Purpose.CLICK)).contains(t);
+        assertThat(new TokenCodec(a).decode(new TokenCodec(b).encode(t), Token.Purpose.CLICK)).isEmpty();
+    }
+
+    @Test
+    void secretListsAreParsedNewestFirst() {
+        assertThat(Secrets.parse(" new-one , old-one,, ")).containsExactly("new-one", "old-one");
+        assertThat(Secrets.parse("")).isEmpty();
+    }
+
+    @Test
     void idsOutOfRangeCannotBeEncoded() {
         for (Token t : List.of(
                 new Token(Token.Purpose.OPEN, MAX_CAMPAIGN + 1, 1, 0),

@@ -122,7 +122,7 @@ class PublicPagesTest {
     void theUnsubscribePageAsksWithAMaskedAddressAndChangesNothing() throws Exception {
         long k = id("katherine@example.com");
         Map<String, String> before = statuses(k);
-        Map<String, EventStore.Count> eventsBefore = app.events.counts(campaign);
+        Map<String, EventStore.Count> eventsBefore = eventCounts();
 
         HttpResponse<String> page = get(links.get("katherine@example.com").unsubscribe());
         assertThat(page.statusCode()).isEqualTo(200);
@@ -135,7 +135,7 @@ class PublicPagesTest {
                 .doesNotContain("katherine@example.com");
 
         assertThat(statuses(k)).isEqualTo(before).containsEntry("Weekly", Subscription.CONFIRMED);
-        assertThat(app.events.counts(campaign)).isEqualTo(eventsBefore);
+        assertThat(eventCounts()).isEqualTo(eventsBefore);
     }
 
     @Test
@@ -251,7 +251,7 @@ class PublicPagesTest {
         String preferencesToken = l.preferences().substring(l.preferences().lastIndexOf('/') + 1);
         Map<String, String> before = statuses(k);
         String nameBefore = app.subscribers.findById(k).orElseThrow().name();
-        Map<String, EventStore.Count> eventsBefore = app.events.counts(campaign);
+        Map<String, EventStore.Count> eventsBefore = eventCounts();
 
         assertThat(get(base + "/u/" + viewToken).statusCode()).isEqualTo(404);
         assertThat(post(base + "/u/" + viewToken, "scope=all").statusCode()).isEqualTo(404);
@@ -270,7 +270,7 @@ class PublicPagesTest {
 
         assertThat(statuses(k)).isEqualTo(before);
         assertThat(app.subscribers.findById(k).orElseThrow().name()).isEqualTo(nameBefore);
-        assertThat(app.events.counts(campaign)).isEqualTo(eventsBefore);
+        assertThat(eventCounts()).isEqualTo(eventsBefore);
     }
 
     @Test
@@ -335,8 +335,14 @@ class PublicPagesTest {
         return app.subscribers.subscriptionsOf(subscriber).stream().filter(s -> s.listName().equals(list)).findFirst().orElseThrow();
     }
 
+    /** Opens and clicks are written in batches: what has been recorded so far, once written. */
+    private static Map<String, EventStore.Count> eventCounts() {
+        app.eventBuffer.flush();
+        return app.events.counts(campaign);
+    }
+
     private static long count(String kind) {
-        return app.events.counts(campaign).getOrDefault(kind, new EventStore.Count(0, 0)).total();
+        return eventCounts().getOrDefault(kind, new EventStore.Count(0, 0)).total();
     }
 
     private static String checkbox(MailingList list, boolean checked) {

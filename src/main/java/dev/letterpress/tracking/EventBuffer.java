@@ -1,0 +1,177 @@
+package dev.letterpress.tracking;
+
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens and clicks on their way to the database. The endpoints only put a {@link Hit} in a queue (no database
+ * work in the request); one flusher thread takes what has arrived every {@link #FLUSH_EVERY_MS} ms, looks up
+ * when each message was delivered and who asked not to be tracked (one query per campaign and batch), applies
+ * {@link MachineRules}, and writes the batch in one transaction. So an event is durable within about a second,
+ * and {@link #close()} writes everything still queued: a graceful stop loses nothing. A crash loses at most the
+ * last fraction of a second of opens and clicks, which no one can tell from a reader who did not open.
+ *
+ * <p>Not tracking individually ({@code tracking.individual=false}, or a subscriber's do_not_track flag): the
+ * event is still classified, then stored without subscriber id and user agent, so it counts in the totals only.
+ */
+public final class EventBuffer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventBuffer.class);
+    static final long FLUSH_EVERY_MS = 200;
+    private static final int MAX_BATCH = 5_000;
+
+    private final Jdbc jdbc;
+    private final Sql sql = Sql.load("tracking");
+    private final boolean individual;
+    // a full queue makes requests wait rather than drop events: the database, not memory, sets the pace then
+    private final BlockingQueue<Hit> queue = new ArrayBlockingQueue<>(200_000);
+    private final MachineRules.Bursts bursts = new MachineRules.Bursts(100_000);
+    private final Thread flusher;
+    private final AtomicLong added = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private volatile boolean closing;
+
+    public EventBuffer(Jdbc jdbc, boolean individual) {
+        this.jdbc = jdbc;
+        this.individual = individual;
+        this.flusher = new Thread(this::run, "event-flusher");
+        this.flusher.setDaemon(true);
+        this.flusher.start();
+    }
+
+    void add(Hit hit) {
+        try {
+            queue.put(hit);
+            added.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording an event", e);
+        }
+    }
+
+    private void run() {
+        List<Hit> batch = new ArrayList<>();
+        while (!closing) {
+            // parked, not slept: close() unparks it, and an interrupt could close H2's file channel mid-write
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FLUSH_EVERY_MS));
+            drainAndWrite(batch);
+        }
+    }
+
+    /** Writes everything queued so far (batches of MAX_BATCH); a failed write is retried, not dropped. */
+    private void drainAndWrite(List<Hit> batch) {
+        while (true) {
+            if (batch.isEmpty()) {
+                queue.drainTo(batch, MAX_BATCH);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                write(batch);
+                written.addAndGet(batch.size());
+                batch.clear();
+            } catch (RuntimeException e) {
+                log.warn("could not write {} tracking events, retrying: {}", batch.size(), e.getMessage());
+                if (closing) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private void write(List<Hit> batch) {
+        Map<Long, Set<Long>> subscribersByCampaign = new HashMap<>();
+        for (Hit h : batch) {
+            if (h.subscriber() != 0) {
+                subscribersByCampaign.computeIfAbsent(h.campaign(), k -> new HashSet<>()).add(h.subscriber());
+            }
+        }
+        Map<String, Instant> sentAt = new HashMap<>();
+        Set<Long> doNotTrack = new HashSet<>();
+        Set<Long> allSubscribers = new HashSet<>();
+        subscribersByCampaign.forEach((campaign, ids) -> {
+            allSubscribers.addAll(ids);
+            jdbc.query(sql.get("sent-at"), rs -> sentAt.put(campaign + ":" + rs.getLong(1), Jdbc.instant(rs, 2)),
+                    campaign, ids.toArray(Long[]::new));
+        });
+        if (!allSubscribers.isEmpty()) {
+            doNotTrack.addAll(jdbc.query(sql.get("do-not-track"), rs -> rs.getLong(1), (Object) allSubscribers.toArray(Long[]::new)));
+        }
+        jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = Jdbc.prepare(c, sql.get("insert-classified-event"))) {
+                for (Hit h : batch) {
+                    MachineRules.Verdict v = MachineRules.classify(h, sentAt.get(h.campaign() + ":" + h.subscriber()));
+                    boolean burst = h.kind() == EventStore.Kind.CLICK && h.subscriber() != 0 && !h.trap()
+                            && bursts.isBurst(h.campaign(), h.subscriber(), h.linkId(), h.at());
+                    if (burst && v.human()) {
+                        v = new MachineRules.Verdict(false, MachineRules.ALL_LINKS_AT_ONCE);
+                    }
+                    boolean anonymous = !individual || doNotTrack.contains(h.subscriber());
+                    Jdbc.bind(ps, h.campaign() == 0 ? null : h.campaign(), anonymous || h.subscriber() == 0 ? null : h.subscriber(),
+                            h.kind().name().toLowerCase(Locale.ROOT), h.linkId(), null,
+                            anonymous ? null : truncate(h.userAgent(), 500), h.at(), v.human(), v.reason());
+                    ps.addBatch();
+                    if (burst) {
+                        // the burst's earlier clicks, written before or earlier in this batch (sent to the table
+                        // first), were the same machine
+                        ps.executeBatch();
+                        reclassifyBurst(c, h);
+                    }
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private void reclassifyBurst(Connection c, Hit h) throws SQLException {
+        Jdbc.update(c, sql.get("burst-reclassify"), MachineRules.ALL_LINKS_AT_ONCE, h.campaign(), h.subscriber(),
+                h.at().minus(MachineRules.BURST_WINDOW));
+    }
+
+    /** Waits until everything added before this call is written (tests, and the bench's event count). */
+    public void flush() {
+        long target = added.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (written.get() < target && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    /** Stops the flusher and writes every queued event; call after the HTTP server has stopped taking requests. */
+    @Override
+    public void close() {
+        closing = true;
+        LockSupport.unpark(flusher);
+        try {
+            flusher.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Hit> rest = new ArrayList<>();
+        drainAndWrite(rest);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}
