@@ -19,6 +19,7 @@ import dev.letterpress.schedule.WeeklySchedules;
 import dev.letterpress.signup.ConfirmationMail;
 import dev.letterpress.signup.Signup;
 import dev.letterpress.subscriber.ConsentLog;
+import dev.letterpress.segment.SegmentStore;
 import dev.letterpress.subscriber.CsvImporter;
 import dev.letterpress.subscriber.DataRights;
 import dev.letterpress.subscriber.SubscriberStore;
@@ -65,6 +66,7 @@ public final class App implements AutoCloseable {
     public final ConsentLog consent;
     public final DataRights dataRights;
     public final Signup signup;
+    public final SegmentStore segments;
     private final Scheduling scheduling;
     private final CampaignWatcher watcher;
     private final PublicServer server;
@@ -103,6 +105,7 @@ public final class App implements AutoCloseable {
                 config.smtpServers().stream().map(Config.Smtp::name).collect(java.util.stream.Collectors.toSet()));
         this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
         scheduling.wire(engine, weekly);
+        this.segments = new SegmentStore(jdbc, clock);
         this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
         this.consent = new ConsentLog(jdbc, secret, clock);

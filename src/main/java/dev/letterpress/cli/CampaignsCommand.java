@@ -3,6 +3,9 @@ package dev.letterpress.cli;
 import dev.letterpress.App;
 import dev.letterpress.delivery.Campaign;
 import dev.letterpress.issue.IssueInvalidException;
+import dev.letterpress.linkcheck.LinkCheckOptions;
+import dev.letterpress.linkcheck.LinkResult;
+import dev.letterpress.render.PreparedIssue;
 import dev.letterpress.tracking.EventStore;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -87,10 +90,22 @@ final class CampaignsCommand {
                 description = "Append utm_source (the newsletter), utm_medium=email and utm_campaign (this value; default: the campaign name as a slug) to the issue's links.")
         String utm;
 
+        @Option(names = "--check-links", description = "Check the issue's links first; with broken ones, list them and schedule nothing.")
+        boolean checkLinks;
+
+        @Option(names = "--schedule-anyway", description = "Check the links, list the broken ones, and schedule all the same.")
+        boolean scheduleAnyway;
+
         @Override
         public Integer call() throws Exception {
             String json = IssuesCommand.read(issue);
             Instant at = when.now ? null : parseAt(when.at.time, when.at.zone);
+            if (checkLinks || scheduleAnyway) {
+                Integer refused = preflight(json);
+                if (refused != null) {
+                    return refused;
+                }
+            }
             try (App app = parent.main.app()) {
                 String campaignName = name != null ? name : app.renderer.parse(json).subject();
                 long id = app.campaigns.create(campaignName, json, lists, at, smtpServer);
@@ -106,6 +121,26 @@ final class CampaignsCommand {
             } catch (IssueInvalidException e) {
                 return IssuesCommand.report(e, issue);
             }
+        }
+
+        /** The link preflight: null to go on scheduling, or the exit code when broken links (or an invalid issue) stop it. */
+        private Integer preflight(String json) {
+            PreparedIssue prepared;
+            try {
+                prepared = App.issueRenderer(parent.main.config()).check(json);
+            } catch (IssueInvalidException e) {
+                return IssuesCommand.report(e, issue);
+            }
+            long broken = CheckLinksCommand.check(prepared, LinkCheckOptions.defaults(), System.out).stream().filter(LinkResult::broken).count();
+            if (broken > 0 && !scheduleAnyway) {
+                System.err.println(broken + " broken link" + (broken == 1 ? "" : "s") + ": nothing scheduled. Fix "
+                        + (broken == 1 ? "it" : "them") + ", or schedule all the same with --schedule-anyway.");
+                return CheckLinksCommand.BROKEN_LINKS;
+            }
+            if (broken > 0) {
+                System.out.println("Scheduling anyway with " + broken + " broken link" + (broken == 1 ? "" : "s") + " (--schedule-anyway).");
+            }
+            return null;
         }
     }
 

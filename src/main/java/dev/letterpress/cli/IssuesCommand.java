@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "issues", description = "Check and preview issues.", subcommands = {IssuesCommand.Validate.class, IssuesCommand.Render.class})
+@Command(name = "issues", description = "Check and preview issues.", subcommands = {IssuesCommand.Validate.class, IssuesCommand.Render.class, CheckLinksCommand.class})
 final class IssuesCommand {
     @ParentCommand
     Main main;
