@@ -1,5 +1,7 @@
 package dev.letterpress;
 
+import dev.letterpress.api.Api;
+import dev.letterpress.apikey.ApiKeys;
 import dev.letterpress.config.Config;
 import dev.letterpress.db.Database;
 import dev.letterpress.db.Jdbc;
@@ -67,6 +69,7 @@ public final class App implements AutoCloseable {
     public final DataRights dataRights;
     public final Signup signup;
     public final SegmentStore segments;
+    public final ApiKeys apiKeys;
     private final Scheduling scheduling;
     private final CampaignWatcher watcher;
     private final PublicServer server;
@@ -111,8 +114,11 @@ public final class App implements AutoCloseable {
         this.consent = new ConsentLog(jdbc, secret, clock);
         this.dataRights = new DataRights(jdbc, consent, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
+        this.apiKeys = new ApiKeys(jdbc, clock);
+        Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,
+                importer, campaignStore, campaigns, weekly, renderer, events, transport, config.http().publicBaseUrl().toString(), dataRights, clock);
         this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,
-                signup, dataRights, consent);
+                signup, dataRights, consent, api::register);
     }
 
     /** Builds the app over SMTP from the config; nothing runs until {@link #start()}. */
@@ -146,6 +152,11 @@ public final class App implements AutoCloseable {
 
     public int httpPort() {
         return server.port();
+    }
+
+    /** Every HTTP route the server has, as "GET /path" (the API's OpenAPI test compares its document with these). */
+    public java.util.List<String> httpRoutes() {
+        return server.routes();
     }
 
     @Override

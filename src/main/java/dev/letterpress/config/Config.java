@@ -23,7 +23,8 @@ public record Config(
         int schedulerThreads,
         Path templatesDir,
         Demo demo,
-        Signup signup) {
+        Signup signup,
+        ApiLimits api) {
 
     public record Db(String url, String user, String password, int poolSize) {
         public boolean isPostgres() {
@@ -76,16 +77,19 @@ public record Config(
     /** The public subscribe form: who confirmation mail comes from, abuse limits, how long a confirm link lasts. */
     public record Signup(String senderEmail, int perIpPerHour, int perAddressPerDay, Duration confirmValidFor) {}
 
+    /** Request body limits of the REST API under /api, in bytes: JSON bodies, and CSV uploads. */
+    public record ApiLimits(int maxBodyBytes, int maxUploadBytes) {}
+
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
         return new Config(dataDir, db, newHttp, trackingSecret, trackingIndividual, sender, smtp, smtpServers, domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo, signup);
+                schedulerThreads, templatesDir, demo, signup, api);
     }
 
     /** A copy whose only SMTP server is {@code newSmtp} (the demo's catcher). */
     public Config withSmtp(Smtp newSmtp) {
         return new Config(dataDir, db, http, trackingSecret, trackingIndividual, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo, signup);
+                schedulerThreads, templatesDir, demo, signup, api);
     }
 
     /** The pool's server of that name, if configured. */

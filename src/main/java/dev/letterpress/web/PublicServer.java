@@ -12,8 +12,11 @@ import dev.letterpress.tracking.LinkRegistry;
 import dev.letterpress.tracking.PublicUrls;
 import dev.letterpress.tracking.Tracker;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,8 @@ public final class PublicServer implements AutoCloseable {
 
     public PublicServer(Config config, Templates templates, Tracker tracker, SubscriberStore subscribers, CampaignStore campaigns,
                         IssueRenderer renderer, PublicUrls urls, LinkRegistry links, Clock clock, MailboxView mailbox,
-                        Signup signup, DataRights rights, ConsentLog consent) {
+                        Signup signup, DataRights rights, ConsentLog consent,
+                        Consumer<RoutesConfig> moreRoutes) {
         this.http = config.http();
         Pages pages = new Pages(templates, config.sender().newsletterName());
         var tracking = new TrackingRoutes(tracker, pages);
@@ -66,7 +70,18 @@ public final class PublicServer implements AutoCloseable {
                 cfg.routes.get("/demo/mail", demo::index);
                 cfg.routes.get("/demo/mail/{index}", demo::message);
             }
+            if (moreRoutes != null) {
+                moreRoutes.accept(cfg.routes); // the REST API under /api
+            }
             cfg.routes.error(404, "*", ctx -> {
+                if (ctx.path().startsWith("/api/")) {
+                    // API clients get JSON, never a page: the API's own 404s already are; unmatched routes get it here
+                    if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
+                        ctx.contentType("application/json").result("{\"error\":\"no such endpoint: " + ctx.method().name()
+                                + " " + ctx.path().replaceAll("[^A-Za-z0-9/._{}-]", "?") + "; see /api/openapi.json\"}");
+                    }
+                    return;
+                }
                 // Javalin has already put its own text here for unmatched routes; ours replaces it
                 if (ctx.attribute(Pages.RENDERED) == null) {
                     pages.message(ctx, 404, "Not found", "There is nothing at this address. If you followed a link from an email, it may have been cut short: try opening it again from the email.");
@@ -87,6 +102,12 @@ public final class PublicServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The HTTP routes registered, as "GET /path". */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     @Override

@@ -1,0 +1,209 @@
+package dev.letterpress.api;
+
+import dev.letterpress.delivery.Campaign;
+import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.schedule.Campaigns;
+import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.EventStore;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Campaigns: create for lists (now, or at a local time in a zone), pause, resume, cancel, progress, statistics. */
+final class CampaignsApi {
+    /** A send time this far in the past is taken as a mistake, not as "now". */
+    private static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
+
+    private final CampaignStore store;
+    private final SubscriberStore subscribers;
+    private final Campaigns campaigns;
+    private final EventStore events;
+    private final IssueQueries issues;
+    private final Api.Limits limits;
+    private final Clock clock;
+
+    CampaignsApi(CampaignStore store, SubscriberStore subscribers, Campaigns campaigns, EventStore events, IssueQueries issues, Api.Limits limits, Clock clock) {
+        this.store = store;
+        this.subscribers = subscribers;
+        this.campaigns = campaigns;
+        this.events = events;
+        this.issues = issues;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    void recent(Context ctx) {
+        int limit = Body.intQuery(ctx, "limit", 20, 1, 500);
+        Json.send(ctx, 200, store.recent(limit).stream().map(this::view).toList());
+    }
+
+    /**
+     * POST /api/campaigns {name?, issueId, lists, now | sendAt (+ zone)}. The campaign keeps its own copy of the
+     * issue, so editing the issue afterwards never changes what this campaign sends.
+     */
+    void create(Context ctx) {
+        Body body = Json.object(ctx, limits.maxBodyBytes()).only("name", "issueId", "lists", "now", "sendAt", "zone", "segment");
+        if (body.present("segment")) {
+            // SEGMENTS: the place for the segment expression language, which is being written separately
+            throw ApiError.badRequest("segment", "segments not supported yet; target whole lists with \"lists\"");
+        }
+        Long issueId = body.longValue("issueId");
+        if (issueId == null) {
+            throw ApiError.badRequest("issueId", "required: the id of an issue created with POST /api/issues");
+        }
+        var issue = issues.issue(issueId).orElseThrow(() -> ApiError.badRequest("issueId", "no issue #" + issueId));
+        List<String> lists = body.strings("lists", true, 100, 200);
+        ListsApi.resolve(subscribers, lists, "lists");
+        Instant at = when(body);
+        String name = body.string("name", false, 300);
+        long id = campaigns.create(name == null || name.isBlank() ? issue.name() : name, issue.document(), lists, at);
+        Json.send(ctx, 201, view(store.require(id)));
+    }
+
+    /** Null means now. */
+    private Instant when(Body body) {
+        boolean now = body.bool("now");
+        String sendAt = body.string("sendAt", false, 40);
+        String zone = body.string("zone", false, 64);
+        if (now == (sendAt != null)) {
+            throw ApiError.badRequest(now ? "sendAt" : "now", "give either \"now\": true or \"sendAt\" (with \"zone\"), not both or neither");
+        }
+        if (now) {
+            if (zone != null) {
+                throw ApiError.badRequest("zone", "only used with sendAt");
+            }
+            return null;
+        }
+        Instant at;
+        try {
+            at = OffsetDateTime.parse(sendAt).toInstant();
+            if (zone != null) {
+                throw ApiError.badRequest("zone", "sendAt already has an offset; leave out zone or the offset");
+            }
+        } catch (DateTimeParseException e) {
+            LocalDateTime local;
+            try {
+                local = LocalDateTime.parse(sendAt);
+            } catch (DateTimeParseException e2) {
+                throw ApiError.badRequest("sendAt", "'" + sendAt + "' is not a date and time; use 2026-12-01T09:00 with a zone");
+            }
+            if (zone == null) {
+                throw ApiError.badRequest("zone", "required with a local sendAt: an IANA zone such as Europe/Berlin");
+            }
+            try {
+                at = local.atZone(ZoneId.of(zone)).toInstant();
+            } catch (DateTimeException e3) {
+                throw ApiError.badRequest("zone", "'" + zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
+            }
+        }
+        if (at.isBefore(clock.instant().minus(PAST_TOLERANCE))) {
+            throw ApiError.badRequest("sendAt", "is in the past (" + at + "); use \"now\": true to send at once");
+        }
+        return at;
+    }
+
+    void get(Context ctx) {
+        Json.send(ctx, 200, view(require(ctx)));
+    }
+
+    void pause(Context ctx) {
+        control(ctx, campaigns::pause);
+    }
+
+    void resume(Context ctx) {
+        control(ctx, campaigns::resume);
+    }
+
+    void cancel(Context ctx) {
+        control(ctx, campaigns::cancel);
+    }
+
+    private void control(Context ctx, java.util.function.LongConsumer action) {
+        Campaign c = require(ctx);
+        try {
+            action.accept(c.id());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.conflict("status", e.getMessage());
+        }
+        Json.send(ctx, 200, view(store.require(c.id())));
+    }
+
+    /** GET /api/campaigns/{id}/progress: where the ledger is. */
+    void progress(Context ctx) {
+        Campaign c = require(ctx);
+        Json.send(ctx, 200, progressOf(c));
+    }
+
+    private Map<String, Object> progressOf(Campaign c) {
+        Map<String, Long> ledger = store.stateCounts(c.id());
+        long total = ledger.values().stream().mapToLong(Long::longValue).sum();
+        long done = ledger.get("sent") + ledger.get("failed") + ledger.get("skipped");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id());
+        out.put("status", c.status());
+        out.put("audienceFrozen", c.audienceFrozen());
+        out.put("audience", c.audienceSize());
+        out.put("ledger", ledger);
+        out.put("done", done);
+        out.put("remaining", total - done);
+        out.put("percentDone", total == 0 ? 0.0 : Math.round(1000.0 * done / total) / 10.0);
+        return out;
+    }
+
+    /** GET /api/campaigns/{id}/statistics: ledger outcomes and events, with unique counts and rates over the sent. */
+    void statistics(Context ctx) {
+        Campaign c = require(ctx);
+        Map<String, Long> ledger = store.stateCounts(c.id());
+        Map<String, EventStore.Count> counts = events.counts(c.id());
+        long sent = ledger.get("sent");
+        Map<String, Object> ev = new LinkedHashMap<>();
+        Map<String, Object> rates = new LinkedHashMap<>();
+        for (String kind : List.of("open", "click", "unsubscribe", "bounce")) {
+            EventStore.Count n = counts.getOrDefault(kind, new EventStore.Count(0, 0));
+            ev.put(kind, Map.of("total", n.total(), "unique", n.unique()));
+            rates.put(kind, sent == 0 ? 0.0 : Math.round(10000.0 * n.unique() / sent) / 10000.0);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id());
+        out.put("status", c.status());
+        out.put("sent", sent);
+        out.put("failed", ledger.get("failed"));
+        out.put("skipped", ledger.get("skipped"));
+        out.put("events", ev);
+        out.put("uniqueRates", rates);
+        // opens are inflated by Apple Mail Privacy Protection and clicks by link scanners: the raw numbers, labelled as such
+        out.put("note", "opens and clicks are raw counts: mail privacy proxies pre-load images and link scanners follow links");
+        Json.send(ctx, 200, out);
+    }
+
+    private Campaign require(Context ctx) {
+        long id = Body.id(ctx, "id");
+        return store.find(id).orElseThrow(() -> ApiError.notFound("no campaign #" + id));
+    }
+
+    private Map<String, Object> view(Campaign c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id());
+        out.put("name", c.name());
+        out.put("issueId", c.issueId());
+        out.put("status", c.status());
+        out.put("statusReason", c.statusReason());
+        out.put("sendAt", c.sendAt());
+        out.put("lists", issues.campaignLists(c.id()));
+        out.put("audienceFrozen", c.audienceFrozen());
+        out.put("audience", c.audienceSize());
+        out.put("createdAt", c.createdAt());
+        out.put("startedAt", c.startedAt());
+        out.put("finishedAt", c.finishedAt());
+        return out;
+    }
+}
