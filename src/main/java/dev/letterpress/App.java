@@ -112,7 +112,7 @@ public final class App implements AutoCloseable {
         this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
         this.consent = new ConsentLog(jdbc, secret, clock);
-        this.dataRights = new DataRights(jdbc, consent, clock);
+        this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
         this.apiKeys = new ApiKeys(jdbc, clock);
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,

@@ -3,6 +3,7 @@ package dev.letterpress.linkcheck;
 import dev.letterpress.render.MailContext;
 import dev.letterpress.render.PreparedIssue;
 import dev.letterpress.subscriber.Subscriber;
+import dev.letterpress.tracking.LinkRegistry;
 import freemarker.template.TemplateException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import org.jsoup.nodes.Element;
  * The links an issue's readers will see: the issue rendered as a sample reader gets it (so section templates,
  * Markdown and the layout all have their say), then every {@code a href}, {@code area href} and {@code img src}
  * with http(s), read by an HTML parser. Our own per-reader links (web view, unsubscribe, preferences, share,
- * the open pixel) are left out: they are made at send time and point at this server.
+ * the open pixel, the hidden trap link) are left out: they are made at send time and point at this server.
  */
 public final class IssueLinks {
     /** Where an issue link appears: {@code tag} is "a" or "img", {@code text} the link text or image alt. */
@@ -44,7 +45,8 @@ public final class IssueLinks {
             boolean img = e.normalName().equals("img");
             String url = e.attr(img ? "src" : "href").strip();
             String lower = url.toLowerCase(Locale.ROOT);
-            if (!(lower.startsWith("http://") || lower.startsWith("https://")) || url.startsWith(OWN)) {
+            // the tracking trap link is ours too: no reader ever follows it, and its host deliberately does not exist
+            if (!(lower.startsWith("http://") || lower.startsWith("https://")) || url.startsWith(OWN) || url.equals(LinkRegistry.TRAP_URL)) {
                 continue;
             }
             String text = img ? e.attr("alt") : e.text();

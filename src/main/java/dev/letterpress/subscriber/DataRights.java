@@ -35,7 +35,11 @@ public final class DataRights {
     private final ConsentLog consent;
     private final Clock clock;
 
-    public DataRights(Jdbc jdbc, ConsentLog consent, Clock clock) {
+    /** Writes opens and clicks still buffered in memory, so an export holds them and an erasure reaches them. */
+    private final Runnable flushEvents;
+
+    public DataRights(Jdbc jdbc, ConsentLog consent, Runnable flushEvents, Clock clock) {
+        this.flushEvents = flushEvents;
         this.jdbc = jdbc;
         this.consent = consent;
         this.clock = clock;
@@ -58,6 +62,7 @@ public final class DataRights {
 
     /** Everything kept about one subscriber: profile, subscriptions, consent records, deliveries, opens and clicks. */
     public Map<String, Object> export(long subscriber) {
+        flushEvents.run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("exportedAt", clock.instant().toString());
         out.put("profile", jdbc.one(sql.get("export-profile"), DataRights::profile, subscriber).orElse(Map.of()));
@@ -78,6 +83,7 @@ public final class DataRights {
 
     /** Erases the subscriber's personal data (see the class comment for what stays); idempotent. */
     public void erase(long subscriber, String source, String ip) {
+        flushEvents.run();
         Optional<String> email = jdbc.one(sql.get("export-profile"), rs -> rs.getString("email"), subscriber);
         if (email.isEmpty()) {
             return;

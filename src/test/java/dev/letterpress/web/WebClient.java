@@ -55,7 +55,8 @@ final class WebClient {
         while (true) {
             List<MimeMessage> out = new ArrayList<>();
             for (MimeMessage m : smtp.getReceivedMessages()) {
-                if (m.getAllRecipients()[0].toString().contains(to)) {
+                if (java.util.Arrays.stream(m.getAllRecipients())
+                        .anyMatch(a -> ((jakarta.mail.internet.InternetAddress) a).getAddress().equalsIgnoreCase(to))) {
                     out.add(m);
                 }
             }
