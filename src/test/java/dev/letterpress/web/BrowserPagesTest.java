@@ -164,6 +164,28 @@ class BrowserPagesTest {
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Link not recognised");
     }
 
+    /**
+     * Every visible element with text of its own, against the first opaque background behind it (white if none):
+     * the WCAG 2.1 contrast ratio must be at least 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
+     */
+    private static final String CONTRAST = """
+            const rgba = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+              const p = m[1].split(',').map(parseFloat); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+            const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+              return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+            const behind = e => { for (; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor);
+              if (c && c.a > 0.5) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+            return Array.from(document.querySelectorAll('body *')).filter(e => {
+                const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                return r.width > 0 && r.height > 0 && r.right > 0 && r.left < window.innerWidth && s.visibility !== 'hidden'
+                  && Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()); })
+              .map(e => { const s = getComputedStyle(e), a = lum(rgba(s.color)), b = lum(behind(e));
+                const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), size = parseFloat(s.fontSize);
+                const large = size >= 24 || (parseInt(s.fontWeight) >= 700 && size >= 18.66);
+                return {what: e.tagName + ' "' + e.textContent.trim().slice(0, 30) + '"', ratio: ratio, need: large ? 3 : 4.5}; })
+              .filter(x => x.ratio < x.need).map(x => x.what + ' ' + x.ratio.toFixed(2) + ':1');
+            """;
+
     /** The current page at each width: no sideways scrolling, fields labelled, buttons on screen; a screenshot each. */
     private static void check(String page) throws Exception {
         JavascriptExecutor js = (JavascriptExecutor) browser;
@@ -182,6 +204,9 @@ class BrowserPagesTest {
                     "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
                             + ".filter(e => !e.labels || e.labels.length === 0 || !e.labels[0].textContent.trim()).map(e => e.name)");
             assertThat(unlabelled).as(page + ": every field has a label").isEmpty();
+            @SuppressWarnings("unchecked")
+            List<String> faint = (List<String>) js.executeScript(CONTRAST);
+            assertThat(faint).as(page + " at " + width + " px: text contrast (WCAG 2.1 AA: 4.5:1, large text 3:1)").isEmpty();
             for (WebElement b : browser.findElements(By.tagName("button"))) {
                 assertThat(b.isDisplayed()).as(page + ": button " + b.getText() + " visible").isTrue();
                 assertThat(b.getText()).as(page + ": button has text").isNotBlank();
