@@ -5,10 +5,14 @@ INSERT INTO issues (name, document, created_at) VALUES (?, ?, ?)
 SELECT document FROM issues WHERE id = ?
 
 -- name: insert-campaign
-INSERT INTO campaigns (name, issue_id, status, send_at, schedule_id, created_at, smtp_server) VALUES (?, ?, 'scheduled', ?, ?, ?, ?)
+INSERT INTO campaigns (name, issue_id, status, send_at, schedule_id, created_at, smtp_server, segment_expression)
+VALUES (?, ?, 'scheduled', ?, ?, ?, ?, ?)
 
 -- name: campaign-smtp-server
 SELECT smtp_server FROM campaigns WHERE id = ?
+
+-- name: campaign-segment
+SELECT segment_expression FROM campaigns WHERE id = ?
 
 -- name: insert-campaign-list
 INSERT INTO campaign_lists (campaign_id, list_id) VALUES (?, ?)

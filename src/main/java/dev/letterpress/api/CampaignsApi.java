@@ -47,14 +47,19 @@ final class CampaignsApi {
     }
 
     /**
-     * POST /api/campaigns {name?, issueId, lists, now | sendAt (+ zone)}. The campaign keeps its own copy of the
+     * POST /api/campaigns {name?, issueId, lists, now | sendAt (+ zone), segment?}. The campaign keeps its own copy of the
      * issue, so editing the issue afterwards never changes what this campaign sends.
      */
     void create(Context ctx) {
         Body body = Json.object(ctx, limits.maxBodyBytes()).only("name", "issueId", "lists", "now", "sendAt", "zone", "segment");
-        if (body.present("segment")) {
-            // SEGMENTS: the place for the segment expression language, which is being written separately
-            throw ApiError.badRequest("segment", "segments not supported yet; target whole lists with \"lists\"");
+        // a segment expression narrows the lists' audience; it is copied into the campaign
+        String segment = body.string("segment", false, 2000);
+        if (segment != null) {
+            try {
+                dev.letterpress.segment.Segment.parse(segment);
+            } catch (dev.letterpress.segment.SegmentSyntaxException e) {
+                throw ApiError.badRequest("segment", e.getMessage());
+            }
         }
         Long issueId = body.longValue("issueId");
         if (issueId == null) {
@@ -65,7 +70,7 @@ final class CampaignsApi {
         ListsApi.resolve(subscribers, lists, "lists");
         Instant at = when(body);
         String name = body.string("name", false, 300);
-        long id = campaigns.create(name == null || name.isBlank() ? issue.name() : name, issue.document(), lists, at);
+        long id = campaigns.create(name == null || name.isBlank() ? issue.name() : name, issue.document(), lists, at, null, segment);
         Json.send(ctx, 201, view(store.require(id)));
     }
 

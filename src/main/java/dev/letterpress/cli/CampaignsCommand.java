@@ -83,6 +83,9 @@ final class CampaignsCommand {
         @Option(names = "--smtp", paramLabel = "SERVER", description = "Send only through this server of the SMTP pool (default: any healthy one).")
         String smtpServer;
 
+        @Option(names = "--segment", paramLabel = "NAME", description = "Only the lists' subscribers in this saved segment (letterpress segments create); its expression is copied into the campaign.")
+        String segment;
+
         @ArgGroup(exclusive = true, multiplicity = "1")
         When when;
 
@@ -108,7 +111,8 @@ final class CampaignsCommand {
             }
             try (App app = parent.main.app()) {
                 String campaignName = name != null ? name : app.renderer.parse(json).subject();
-                long id = app.campaigns.create(campaignName, json, lists, at, smtpServer);
+                String expression = segment == null ? null : app.segments.require(segment).expression();
+                long id = app.campaigns.create(campaignName, json, lists, at, smtpServer, expression);
                 if (utm != null) {
                     // links are registered when the first message renders, after the audience has been frozen:
                     // long after this update, so every link gets the parameters

@@ -40,13 +40,24 @@ public final class CampaignStore {
 
     /** As above, pinned to one server of the SMTP pool ({@code smtpServer} null: any healthy server). */
     public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer) {
+        return create(name, issueId, listIds, sendAt, scheduleId, smtpServer, null);
+    }
+
+    /** As above, narrowed to subscribers matching a segment expression ({@code segment} null: the whole lists). */
+    public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer, String segment) {
         return jdbc.inTransaction(c -> {
-            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant(), smtpServer);
+            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant(), smtpServer, segment);
             for (long listId : listIds) {
                 Jdbc.update(c, sql.get("insert-campaign-list"), id, listId);
             }
             return id;
         });
+    }
+
+    /** The segment expression narrowing the campaign's audience, or null for the whole lists. */
+    public String segment(long id) {
+        return jdbc.query(sql.get("campaign-segment"), rs -> java.util.Optional.ofNullable(rs.getString(1)), id).stream()
+                .findFirst().flatMap(o -> o).orElse(null);
     }
 
     /** The SMTP server the campaign is pinned to, or null. */

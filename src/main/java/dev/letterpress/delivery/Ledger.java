@@ -3,6 +3,8 @@ package dev.letterpress.delivery;
 import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
+import dev.letterpress.segment.Segment;
+import dev.letterpress.segment.SqlFilter;
 import dev.letterpress.subscriber.Subscriber;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,14 +74,24 @@ final class Ledger {
         if (bound[0] == 1) {
             return -1;
         }
+        // a segment narrows the lists' audience: its compiled condition (values always bound) joins the slice query
+        String expression = jdbc.query(campaigns.get("campaign-segment"), rs -> java.util.Optional.ofNullable(rs.getString(1)), campaignId)
+                .stream().findFirst().flatMap(o -> o).orElse(null);
+        SqlFilter segment = expression == null ? null : Segment.parse(expression).filter("s");
+        String slice = segment == null ? sql.get("freeze-slice")
+                : sql.get("freeze-slice").replace("GROUP BY s.id", "AND (" + segment.sql() + ")\nGROUP BY s.id");
         for (long from = 0; from < bound[1]; from += freezeSlice) {
             long lo = from;
             long hi = Math.min(from + freezeSlice, bound[1]);
+            List<Object> params = new ArrayList<>(List.of(campaignId, clock.instant(), campaignId, lo, hi, campaignId));
+            if (segment != null) {
+                params.addAll(segment.parameters());
+            }
             try {
-                jdbc.update(sql.get("freeze-slice"), campaignId, clock.instant(), campaignId, lo, hi, campaignId);
+                jdbc.update(slice, params.toArray());
             } catch (DataException raced) {
                 // another node froze part of this slice at the same moment: once more, skipping its rows
-                jdbc.update(sql.get("freeze-slice"), campaignId, clock.instant(), campaignId, lo, hi, campaignId);
+                jdbc.update(slice, params.toArray());
             }
         }
         int size = (int) jdbc.count(sql.get("audience-count"), campaignId);

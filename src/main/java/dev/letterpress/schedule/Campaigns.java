@@ -44,6 +44,17 @@ public final class Campaigns {
 
     /** As above, pinned to the named server of the SMTP pool (null: any healthy server). */
     public long create(String name, String issueJson, List<String> listNames, Instant sendAt, String smtpServer) {
+        return create(name, issueJson, listNames, sendAt, smtpServer, null);
+    }
+
+    /**
+     * As above, narrowed to the lists' subscribers matching {@code segment} (an expression of the segment language,
+     * copied into the campaign; null: everyone on the lists). A bad expression is refused with its column.
+     */
+    public long create(String name, String issueJson, List<String> listNames, Instant sendAt, String smtpServer, String segment) {
+        if (segment != null) {
+            dev.letterpress.segment.Segment.parse(segment); // throws SegmentSyntaxException naming the column
+        }
         if (listNames.isEmpty()) {
             throw new IllegalArgumentException("a campaign needs at least one list (--list NAME)");
         }
@@ -53,16 +64,17 @@ public final class Campaigns {
         }
         List<Long> listIds = listNames.stream().map(subscribers::requireList).map(MailingList::id).toList();
         long issueId = saveIssue(name, issueJson);
-        return createForIssue(name, issueId, listIds, sendAt, null, smtpServer);
+        return createForIssue(name, issueId, listIds, sendAt, null, smtpServer, segment);
     }
 
     long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId) {
-        return createForIssue(name, issueId, listIds, sendAt, scheduleId, null);
+        return createForIssue(name, issueId, listIds, sendAt, scheduleId, null, null);
     }
 
-    private long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer) {
+    private long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer,
+                                String segment) {
         Instant when = sendAt == null ? clock.instant() : sendAt;
-        long id = store.create(name, issueId, listIds, when, scheduleId, smtpServer);
+        long id = store.create(name, issueId, listIds, when, scheduleId, smtpServer, segment);
         scheduling.scheduleCampaign(id, when);
         return id;
     }

@@ -200,10 +200,10 @@ class ApiIssuesCampaignsTest {
     void campaignRequestsAreValidatedFieldByField() throws Exception {
         long issue = createIssue();
         int before = api.get("/api/campaigns?limit=500").json().size();
-        var segment = api.post("/api/campaigns", Map.of("issueId", issue, "lists", List.of("Readers"), "now", true, "segment", "city = 'Berlin'"));
+        var segment = api.post("/api/campaigns", Map.of("issueId", issue, "lists", List.of("Readers"), "now", true, "segment", "city = "));
         assertThat(segment.status()).isEqualTo(400);
         assertThat(segment.field()).isEqualTo("segment");
-        assertThat(segment.error()).contains("segments not supported yet");
+        assertThat(segment.error()).contains("column");
 
         var unknownList = api.post("/api/campaigns", Map.of("issueId", issue, "lists", List.of("Readers", "Ghosts"), "now", true));
         assertThat(unknownList.status()).isEqualTo(400);
