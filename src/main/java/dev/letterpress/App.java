@@ -139,13 +139,19 @@ public final class App implements AutoCloseable {
 
     /** Starts sending (scheduler, interrupted campaigns resume from their ledger) and serving. */
     public App start() {
-        scheduling.start();
-        int resumed = campaigns.resumeInterrupted();
-        if (resumed > 0) {
-            log.info("resuming {} interrupted campaign(s) from their ledger", resumed);
+        try {
+            scheduling.start();
+            int resumed = campaigns.resumeInterrupted();
+            if (resumed > 0) {
+                log.info("resuming {} interrupted campaign(s) from their ledger", resumed);
+            }
+            watcher.start();
+            server.start();
+        } catch (RuntimeException e) {
+            // e.g. the HTTP port is taken: release what did start (database, scheduler, this JVM's one-app guard)
+            close();
+            throw e;
         }
-        watcher.start();
-        server.start();
         started = true;
         return this;
     }

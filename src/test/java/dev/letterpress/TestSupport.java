@@ -19,12 +19,22 @@ import java.util.function.BooleanSupplier;
 public final class TestSupport {
     private TestSupport() {}
 
+    /**
+     * A port free right now, below Linux's ephemeral range (32768-60999). A port from ServerSocket(0) comes from that
+     * range, the same one outgoing connections (SMTP, JDBC, HTTP clients) take theirs from, so between this call and
+     * the server's bind a client socket could take it ("Port already in use", seen in CI).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port found between 20000 and 32000"));
     }
 
     public static GreenMail greenMail() {
