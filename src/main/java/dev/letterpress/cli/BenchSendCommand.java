@@ -152,9 +152,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     rows.add(runCampaign(app, inProcess));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
-                long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", issueJson()),
+                long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
                         List.of(list.id()), Instant.now().plus(Duration.ofDays(3650)), null);
-                MailComposer composer = new MailComposer(app.renderer.prepare(app.renderer.parse(issueJson())), campaign,
+                MailComposer composer = new MailComposer(app.renderer.prepare(app.renderer.parse(DemoCommand.issue(issueChoice))), campaign,
                         app.urls, new LinkRegistry(app.db.jdbc()), config.sender(), Clock.systemUTC());
                 Subscriber sample = new Subscriber(1, "reader1@bench.example.com", "Reader 1", Map.of("city", "City 1", "plan", "free"), "active");
                 RenderedContent content = composer.content(sample, list.id(), LIST);
@@ -220,7 +220,7 @@ final class BenchSendCommand implements Callable<Integer> {
         resetPeakHeap();
         long cpu0 = processCpu() - sinkCpu(sink);
         long t0 = System.nanoTime();
-        long id = app.campaigns.create("bench send", issueJson(), List.of(LIST), null);
+        long id = app.campaigns.create("bench send", DemoCommand.issue(issueChoice), List.of(LIST), null);
         Campaign done;
         long lastPrint = System.nanoTime();
         while (true) {
@@ -393,17 +393,5 @@ final class BenchSendCommand implements Callable<Integer> {
             }
         }
         throw new IOException("smtp-sink did not listen on " + host + ":" + port + " within 10 s");
-    }
-
-    private String issueJson() throws IOException {
-        if ("demo".equals(issueChoice)) {
-            return DemoCommand.demoIssue();
-        }
-        if (issueChoice != null) {
-            return Files.readString(Path.of(issueChoice));
-        }
-        try (var in = BenchSendCommand.class.getResourceAsStream("/bench/issue.json")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
     }
 }

@@ -144,7 +144,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static String demoIssue() {
-        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/issue.json")) {
+        return bundled("/demo/issue.json");
+    }
+
+    /** The issue a benchmark sends: a JSON file, "demo" for the demo issue, or (null) the short bench issue. */
+    static String issue(String choice) throws IOException {
+        if (choice == null) {
+            return bundled("/bench/issue.json");
+        }
+        return "demo".equals(choice) ? demoIssue() : java.nio.file.Files.readString(java.nio.file.Path.of(choice));
+    }
+
+    private static String bundled(String resource) {
+        try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
