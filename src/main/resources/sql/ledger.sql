@@ -34,7 +34,9 @@ LIMIT ?
 FOR UPDATE SKIP LOCKED
 
 -- The locked rows with what sending needs. "eligible" re-checks consent now, so whoever unsubscribed or got
--- suppressed since the freeze is skipped. Driven from the id array, so each row is an index lookup.
+-- suppressed since the freeze is skipped. Read as the primary-key range from the first to the last locked id (the
+-- caller keeps only the locked ones): joined from an UNNEST array instead, H2 put the array on the inner side at a
+-- million rows and scanned the whole ledger for every claim (10 messages/s in a 1M-recipient campaign).
 -- name: batch-details
 SELECT d.subscriber_id, d.email, d.list_id, d.attempts, d.first_failed_at, s.name, s.attributes, l.name AS list_name,
        CASE WHEN s.status = 'active'
@@ -43,10 +45,10 @@ SELECT d.subscriber_id, d.email, d.list_id, d.attempts, d.first_failed_at, s.nam
              AND EXISTS (SELECT 1 FROM campaign_lists cl JOIN subscriptions sub ON sub.list_id = cl.list_id
                          WHERE cl.campaign_id = d.campaign_id AND sub.subscriber_id = d.subscriber_id AND sub.status = 'confirmed')
             THEN 1 ELSE 0 END AS eligible
-FROM UNNEST(?) AS batch(id)
-JOIN deliveries d ON d.campaign_id = ? AND d.subscriber_id = batch.id
+FROM deliveries d
 JOIN subscribers s ON s.id = d.subscriber_id
 JOIN mailing_lists l ON l.id = d.list_id
+WHERE d.campaign_id = ? AND d.subscriber_id BETWEEN ? AND ?
 ORDER BY d.subscriber_id
 
 -- name: claim

@@ -109,11 +109,17 @@ final class Ledger {
             if (locked.isEmpty()) {
                 return List.<Recipient>of();
             }
-            List<Object[]> rows = Jdbc.query(c, sql.get("batch-details"), rs -> new Object[] {
+            java.util.Set<Long> mine = new java.util.HashSet<>(locked);
+            List<Object[]> rows = new ArrayList<>(locked.size());
+            for (Object[] row : Jdbc.query(c, sql.get("batch-details"), rs -> mine.contains(rs.getLong("subscriber_id")) ? new Object[] {
                     new Recipient(new Subscriber(rs.getLong("subscriber_id"), rs.getString("email"), rs.getString("name"),
                             dev.letterpress.subscriber.SubscriberStore.attributes(rs.getString("attributes")), "active"),
                             rs.getLong("list_id"), rs.getString("list_name"), rs.getInt("attempts"), Jdbc.instant(rs, "first_failed_at")),
-                    rs.getInt("eligible") == 1}, locked.toArray(Long[]::new), campaignId);
+                    rs.getInt("eligible") == 1} : null, campaignId, locked.get(0), locked.get(locked.size() - 1))) {
+                if (row != null) {
+                    rows.add(row); // rows of the range that this claim did not lock (sent, or another node's) are left out
+                }
+            }
             lastSeen[0] = locked.get(locked.size() - 1);
             List<Recipient> claimed = new ArrayList<>(rows.size());
             try (PreparedStatement claim = c.prepareStatement(sql.get("claim"));
