@@ -52,6 +52,12 @@ public final class Jdbc {
         }
     }
 
+    /** The first row mapped, where the mapped value may be null (an SQL NULL column); null too when there is no row. */
+    public <T> T firstOrNull(String sql, RowMapper<T> mapper, Object... params) {
+        List<T> rows = query(sql, mapper, params);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
     public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... params) {
         List<T> rows = query(sql, mapper, params);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));

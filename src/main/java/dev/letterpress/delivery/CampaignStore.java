@@ -56,14 +56,12 @@ public final class CampaignStore {
 
     /** The segment expression narrowing the campaign's audience, or null for the whole lists. */
     public String segment(long id) {
-        return jdbc.query(sql.get("campaign-segment"), rs -> java.util.Optional.ofNullable(rs.getString(1)), id).stream()
-                .findFirst().flatMap(o -> o).orElse(null);
+        return jdbc.firstOrNull(sql.get("campaign-segment"), rs -> rs.getString(1), id);
     }
 
     /** The SMTP server the campaign is pinned to, or null. */
     public String smtpServer(long id) {
-        return jdbc.query(sql.get("campaign-smtp-server"), rs -> java.util.Optional.ofNullable(rs.getString(1)), id).stream()
-                .findFirst().flatMap(o -> o).orElse(null);
+        return jdbc.firstOrNull(sql.get("campaign-smtp-server"), rs -> rs.getString(1), id);
     }
 
     public Optional<Campaign> find(long id) {

@@ -75,8 +75,7 @@ final class Ledger {
             return -1;
         }
         // a segment narrows the lists' audience: its compiled condition (values always bound) joins the slice query
-        String expression = jdbc.query(campaigns.get("campaign-segment"), rs -> java.util.Optional.ofNullable(rs.getString(1)), campaignId)
-                .stream().findFirst().flatMap(o -> o).orElse(null);
+        String expression = jdbc.firstOrNull(campaigns.get("campaign-segment"), rs -> rs.getString(1), campaignId);
         SqlFilter segment = expression == null ? null : Segment.parse(expression).filter("s");
         String slice = segment == null ? sql.get("freeze-slice")
                 : sql.get("freeze-slice").replace("GROUP BY s.id", "AND (" + segment.sql() + ")\nGROUP BY s.id");
