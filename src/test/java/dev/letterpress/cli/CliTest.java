@@ -2,15 +2,12 @@ package dev.letterpress.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.letterpress.cli.CliRunner.Run;
 import dev.letterpress.TestSupport;
 import dev.letterpress.config.ConfigLoader;
 import dev.letterpress.db.Database;
 import dev.letterpress.subscriber.SubscriberStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +17,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,33 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
  * about 0.7 s (mostly the scheduler's shutdown), so lists a test needs are made through the store directly.
  */
 class CliTest {
+    private final CliRunner runner = new CliRunner();
     @TempDir
     Path dir;
     Path config;
 
-    private final PrintStream originalOut = System.out;
-    private final PrintStream originalErr = System.err;
-    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-
-    /** One command's exit code and everything it printed, from System.out/err and picocli's writers. */
-    record Run(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
 
     @BeforeEach
     void setUp() throws IOException {
-        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        runner.capture();
         config = writeConfig("");
     }
 
     @AfterEach
     void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
+        runner.restore();
     }
 
     // ---- configuration errors ------------------------------------------------------------------
@@ -352,27 +335,14 @@ class CliTest {
     }
 
     private Run run(String... args) {
-        return runWith(config, args);
+        return runner.run(config, args);
     }
 
     private Run runWith(Path configFile, String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", configFile.toString()));
-        all.addAll(Arrays.asList(args));
-        return execute(all.toArray(String[]::new));
+        return runner.run(configFile, args);
     }
 
     private Run execute(String... args) {
-        capturedOut.reset();
-        capturedErr.reset();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        System.out.flush();
-        System.err.flush();
-        return new Run(code, capturedOut.toString(StandardCharsets.UTF_8) + out,
-                capturedErr.toString(StandardCharsets.UTF_8) + err);
+        return runner.execute(args);
     }
 }

@@ -2,14 +2,10 @@ package dev.letterpress.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.letterpress.cli.CliRunner.Run;
 import dev.letterpress.App;
 import dev.letterpress.config.ConfigLoader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,20 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code letterpress keys create | list | revoke} in-process over a real H2 database. */
 class KeysCommandTest {
+    private final CliRunner runner = new CliRunner();
     @TempDir
     Path dir;
     Path config;
-    private final PrintStream originalOut = System.out;
-    private final PrintStream originalErr = System.err;
-    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void setUp() throws IOException {
-        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        runner.capture();
         String templates = Path.of("templates").toAbsolutePath().toString().replace('\\', '/');
         config = Files.writeString(dir.resolve("letterpress.properties"),
                 "data.dir = " + dir.resolve("data").toString().replace('\\', '/') + "\ntemplates.dir = " + templates + "\n");
@@ -41,8 +31,7 @@ class KeysCommandTest {
 
     @AfterEach
     void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
+        runner.restore();
     }
 
     @Test
@@ -76,18 +65,6 @@ class KeysCommandTest {
     }
 
     private Run run(String... args) {
-        capturedOut.reset();
-        capturedErr.reset();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
-        all[0] = "--config";
-        all[1] = config.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = cli.execute(all);
-        return new Run(code, capturedOut.toString(StandardCharsets.UTF_8) + out, capturedErr.toString(StandardCharsets.UTF_8) + err);
+        return runner.run(config, args);
     }
 }

@@ -6,21 +6,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.letterpress.cli.CliRunner.Run;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.letterpress.config.ConfigLoader;
 import dev.letterpress.db.Database;
 import dev.letterpress.subscriber.SubscriberStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,23 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code campaigns create --check-links} against WireMock, and {@code segments create / count / list}.
  */
 class MarketerDeskCliTest {
+    private final CliRunner runner = new CliRunner();
     @TempDir
     Path dir;
     Path config;
     WireMockServer wm;
     String base;
 
-    private final PrintStream originalOut = System.out;
-    private final PrintStream originalErr = System.err;
-    private final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void setUp() throws IOException {
-        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        runner.capture();
         String templates = Path.of("templates").toAbsolutePath().toString().replace('\\', '/');
         String data = dir.resolve("data").toString().replace('\\', '/');
         config = Files.writeString(dir.resolve("letterpress.properties"), "data.dir = " + data + "\ntemplates.dir = " + templates + "\n");
@@ -64,8 +52,7 @@ class MarketerDeskCliTest {
 
     @AfterEach
     void tearDown() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
+        runner.restore();
         wm.stop();
     }
 
@@ -164,16 +151,6 @@ class MarketerDeskCliTest {
     }
 
     private Run run(String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-        all.addAll(Arrays.asList(args));
-        capturedOut.reset();
-        capturedErr.reset();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(all.toArray(String[]::new));
-        return new Run(code, capturedOut.toString(StandardCharsets.UTF_8) + out, capturedErr.toString(StandardCharsets.UTF_8) + err);
+        return runner.run(config, args);
     }
 }

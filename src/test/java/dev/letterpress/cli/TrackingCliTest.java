@@ -2,13 +2,10 @@ package dev.letterpress.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.letterpress.cli.CliRunner.Run;
 import dev.letterpress.App;
 import dev.letterpress.TestSupport;
 import dev.letterpress.config.ConfigLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,26 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tracking side of the command line: human and machine statistics, UTM on create, key rotation. */
 class TrackingCliTest {
+    private final CliRunner runner = new CliRunner();
     private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
 
     @TempDir
     Path dir;
     Path config;
-    private final PrintStream originalOut = System.out;
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void setUp() throws Exception {
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        runner.capture();
         config = writeConfig("");
     }
 
     @AfterEach
     void restore() {
-        System.setOut(originalOut);
+        runner.restore();
     }
 
     @Test
@@ -132,20 +124,10 @@ class TrackingCliTest {
     }
 
     private Run run(String... args) {
-        return runWith(config, args);
+        return runner.run(config, args);
     }
 
     private Run runWith(Path configFile, String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", configFile.toString()));
-        all.addAll(Arrays.asList(args));
-        captured.reset();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(all.toArray(String[]::new));
-        System.out.flush();
-        return new Run(code, captured.toString(StandardCharsets.UTF_8) + out, err.toString());
+        return runner.run(configFile, args);
     }
 }
