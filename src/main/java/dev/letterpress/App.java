@@ -1,6 +1,9 @@
 package dev.letterpress;
 
+import dev.letterpress.admin.Admin;
+import dev.letterpress.admin.AdminAccounts;
 import dev.letterpress.api.Api;
+import dev.letterpress.api.SubscriberQueries;
 import dev.letterpress.apikey.ApiKeys;
 import dev.letterpress.config.Config;
 import dev.letterpress.db.Database;
@@ -70,6 +73,7 @@ public final class App implements AutoCloseable {
     public final Signup signup;
     public final SegmentStore segments;
     public final ApiKeys apiKeys;
+    public final AdminAccounts admins;
     private final Scheduling scheduling;
     private final CampaignWatcher watcher;
     private final PublicServer server;
@@ -92,7 +96,8 @@ public final class App implements AutoCloseable {
         this.campaignStore = new CampaignStore(jdbc, clock);
         TemplateRoot root = TemplateRoot.resolve(config.templatesDir());
         Templates templates = new Templates(root);
-        this.renderer = new IssueRenderer(templates, SectionTypes.load(root.path()), config.sender());
+        SectionTypes sectionTypes = SectionTypes.load(root.path());
+        this.renderer = new IssueRenderer(templates, sectionTypes, config.sender());
         java.util.List<String> secrets = Secrets.trackingSecrets(config.trackingSecret(), jdbc);
         TokenCodec tokens = new TokenCodec(secrets);
         // the newest key also keys the hashes of consent records' IP addresses
@@ -117,8 +122,15 @@ public final class App implements AutoCloseable {
         this.apiKeys = new ApiKeys(jdbc, clock);
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,
                 importer, campaignStore, campaigns, weekly, renderer, events, transport, config.http().publicBaseUrl().toString(), dataRights, clock);
+        this.admins = new AdminAccounts(jdbc, clock);
+        Admin admin = new Admin(new Admin.Parts(jdbc, clock, Admin.SESSION_IDLE, templates, config.sender().newsletterName(),
+                config.http().publicBaseUrl().toString(), admins, sectionTypes, renderer, campaigns, campaignStore, events, subscribers,
+                new SubscriberQueries(jdbc, clock), importer, dataRights, segments, weekly, transport));
         this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,
-                signup, dataRights, consent, api::register);
+                signup, dataRights, consent, routes -> {
+                    api.register(routes);
+                    admin.register(routes);
+                });
     }
 
     /** Builds the app over SMTP from the config; nothing runs until {@link #start()}. */

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /** Issues: create, read, replace, validate, preview for a reader, and test sends to a few given addresses. */
 final class IssuesApi {
-    static final int MAX_TEST_RECIPIENTS = 10;
+    static final int MAX_TEST_RECIPIENTS = TestSender.MAX_RECIPIENTS;
     static final Subscriber SAMPLE_READER = new Subscriber(0, "reader@example.com", "Sample Reader", Map.of(), "active");
 
     private final IssueRenderer renderer;
@@ -28,7 +28,7 @@ final class IssuesApi {
     private final SubscriberStore subscribers;
     private final TestSender sender;
     private final Api.Limits limits;
-    private final String previewBase;
+    private final String publicBaseUrl;
 
     IssuesApi(IssueRenderer renderer, Campaigns campaigns, IssueQueries issues, SubscriberStore subscribers, Mailer mailer,
               Api.Limits limits, String publicBaseUrl, Clock clock) {
@@ -38,7 +38,7 @@ final class IssuesApi {
         this.subscribers = subscribers;
         this.sender = new TestSender(mailer, clock);
         this.limits = limits;
-        this.previewBase = publicBaseUrl + "/preview";
+        this.publicBaseUrl = publicBaseUrl;
     }
 
     /** POST /api/issues: the body is the issue document itself (the same JSON as `issues validate FILE`). */
@@ -127,8 +127,7 @@ final class IssuesApi {
     }
 
     private RenderedContent render(PreparedIssue prepared, Subscriber reader) throws Exception {
-        return prepared.render(new MailContext(reader, "Preview list", previewBase + "/view", previewBase + "/unsubscribe",
-                previewBase + "/preferences", previewBase + "/share", previewBase + "/open.gif"));
+        return prepared.render(MailContext.preview(reader, publicBaseUrl));
     }
 
     private IssueQueries.StoredIssue require(long id) {

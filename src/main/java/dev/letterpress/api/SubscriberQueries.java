@@ -13,26 +13,26 @@ import java.util.List;
 import java.util.Map;
 
 /** Search (keyset pages), attribute and status updates, and erasure: what the API needs beyond {@link SubscriberStore}. */
-final class SubscriberQueries {
+public final class SubscriberQueries {
     /** One search's filters; null fields do not filter. {@code status} without {@code listId} means: on any list. */
-    record Filter(String email, String attributeName, String attributeValue, Long listId, String status) {}
+    public record Filter(String email, String attributeName, String attributeValue, Long listId, String status) {}
 
-    record Subscription(String list, String status, Instant consentAt, String consentSource) {}
+    public record Subscription(String list, String status, Instant consentAt, String consentSource) {}
 
-    record Row(long id, String email, String name, Map<String, String> attributes, String status, Instant createdAt,
+    public record Row(long id, String email, String name, Map<String, String> attributes, String status, Instant createdAt,
                List<Subscription> subscriptions) {}
 
     private final Jdbc jdbc;
     private final Sql sql = Sql.load("api");
     private final Clock clock;
 
-    SubscriberQueries(Jdbc jdbc, Clock clock) {
+    public SubscriberQueries(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }
 
     /** Up to {@code limit} subscribers with ids above {@code after}, in id order, with their subscriptions. */
-    List<Row> page(Filter f, long after, int limit, boolean withSubscriptions) {
+    public List<Row> page(Filter f, long after, int limit, boolean withSubscriptions) {
         StringBuilder q = new StringBuilder(sql.get("search-select"));
         List<Object> params = new ArrayList<>();
         params.add(after);

@@ -21,20 +21,23 @@ import java.util.Properties;
  * Test sends: the rendered preview to a few addresses over the app's own mail transport (so DKIM and the SMTP
  * settings are exercised too). No ledger, no tracking, no unsubscribe headers: these are not campaign mail.
  */
-final class TestSender {
-    record Result(String to, boolean sent, String reply) {}
+public final class TestSender {
+    /** More than this is not a test send. */
+    public static final int MAX_RECIPIENTS = 10;
+
+    public record Result(String to, boolean sent, String reply) {}
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private final Mailer mailer;
     private final Clock clock;
 
-    TestSender(Mailer mailer, Clock clock) {
+    public TestSender(Mailer mailer, Clock clock) {
         this.mailer = mailer;
         this.clock = clock;
     }
 
-    List<Result> send(Issue issue, RenderedContent content, List<String> to) throws MessagingException {
+    public List<Result> send(Issue issue, RenderedContent content, List<String> to) throws MessagingException {
         List<Result> results = new ArrayList<>();
         Mailer.Connection connection = null;
         try {

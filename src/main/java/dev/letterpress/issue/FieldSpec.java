@@ -4,6 +4,6 @@ import java.util.Map;
 
 /** One field of a section type's schema ({@code email/sections/<type>.json}). */
 public record FieldSpec(String name, Type type, boolean required, int maxLength, int minItems, String zoneField,
-                        Map<String, FieldSpec> itemFields) {
+                        Map<String, FieldSpec> itemFields, String label) {
     public enum Type { TEXT, MARKDOWN, URL, DATETIME, ZONE, LIST }
 }

@@ -75,7 +75,8 @@ public final class SectionTypes {
                     ? fields(spec.path("item").path("fields"), where + "." + e.getKey() + ".item.fields") : Map.of();
             fields.put(e.getKey(), new FieldSpec(e.getKey(), type, spec.path("required").asBoolean(false),
                     spec.path("maxLength").asInt(type == FieldSpec.Type.TEXT ? 500 : 20_000),
-                    spec.path("minItems").asInt(0), spec.hasNonNull("zoneField") ? spec.get("zoneField").asText() : null, items));
+                    spec.path("minItems").asInt(0), spec.hasNonNull("zoneField") ? spec.get("zoneField").asText() : null, items,
+                    spec.path("label").asText(e.getKey())));
         }
         return fields;
     }

@@ -71,7 +71,7 @@ public final class PublicServer implements AutoCloseable {
                 cfg.routes.get("/demo/mail/{index}", demo::message);
             }
             if (moreRoutes != null) {
-                moreRoutes.accept(cfg.routes); // the REST API under /api
+                moreRoutes.accept(cfg.routes); // the REST API under /api, the web admin under /admin
             }
             cfg.routes.error(404, "*", ctx -> {
                 if (ctx.path().startsWith("/api/")) {
