@@ -51,7 +51,7 @@ UPDATE campaigns SET utm_campaign = ? WHERE id = ?
 
 -- Reports (the web admin's campaign report). Opens and clicks per hour, split into a person's and a machine's.
 -- name: events-by-hour
-SELECT DATE_TRUNC('hour', created_at) AS hour, kind, human, COUNT(*) AS total
+SELECT DATE_TRUNC('hour', created_at) AS bucket, kind, human, COUNT(*) AS total
 FROM events WHERE campaign_id = ? AND kind IN ('open', 'click')
 GROUP BY DATE_TRUNC('hour', created_at), kind, human ORDER BY 1
 

@@ -76,7 +76,7 @@ public final class EventStore {
     public java.util.List<Hour> hourly(long campaign) {
         Map<java.time.Instant, long[]> acc = new java.util.TreeMap<>();
         jdbc.query(sql.get("events-by-hour"), rs -> {
-            long[] a = acc.computeIfAbsent(Jdbc.instant(rs, "hour"), h -> new long[4]);
+            long[] a = acc.computeIfAbsent(Jdbc.instant(rs, "bucket"), h -> new long[4]);
             boolean human = rs.getBoolean("human") && !rs.wasNull();
             int at = ("open".equals(rs.getString("kind")) ? 0 : 2) + (human ? 0 : 1);
             a[at] += rs.getLong("total");
