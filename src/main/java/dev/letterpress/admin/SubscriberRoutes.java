@@ -79,7 +79,9 @@ final class SubscriberRoutes {
         q.put("list", list == null ? "" : list);
         m.put("q", q);
         if (more) {
-            m.put("next", rows.get(rows.size() - 1).id());
+            StringBuilder next = new StringBuilder("/admin/subscribers?");
+            q.forEach((k, v) -> next.append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)).append('&'));
+            m.put("next", next.append("after=").append(rows.get(rows.size() - 1).id()).toString());
         }
         m.put("statuses", STATUSES);
         m.put("lists", subscribers.listsWithCounts().stream().map(e -> e.getKey().name()).toList());
