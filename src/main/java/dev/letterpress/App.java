@@ -77,6 +77,7 @@ public final class App implements AutoCloseable {
     private final Scheduling scheduling;
     private final CampaignWatcher watcher;
     private final PublicServer server;
+    private final Admin admin;
     private boolean started;
     /** The SMTP pool, unless another transport was plugged in. */
     private final SmtpPool pool;
@@ -123,7 +124,7 @@ public final class App implements AutoCloseable {
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,
                 importer, campaignStore, campaigns, weekly, renderer, events, transport, config.http().publicBaseUrl().toString(), dataRights, clock);
         this.admins = new AdminAccounts(jdbc, clock);
-        Admin admin = new Admin(new Admin.Parts(jdbc, clock, Admin.SESSION_IDLE, templates, config.sender().newsletterName(),
+        this.admin = new Admin(new Admin.Parts(jdbc, clock, Admin.SESSION_IDLE, templates, config.sender().newsletterName(),
                 config.http().publicBaseUrl().toString(), admins, sectionTypes, renderer, campaigns, campaignStore, events, subscribers,
                 new SubscriberQueries(jdbc, clock), importer, dataRights, segments, weekly, transport));
         this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,
@@ -183,6 +184,7 @@ public final class App implements AutoCloseable {
         if (started) {
             server.close();
         }
+        admin.close();
         eventBuffer.close();
         watcher.close();
         signup.close();

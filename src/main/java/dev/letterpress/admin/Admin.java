@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * synchronizer token, as the form field {@code _csrf} or the header {@code X-CSRF-Token}; without it: 403 and
  * nothing done. Answers are never cached, and scripts may only come from this server.
  */
-public final class Admin {
+public final class Admin implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Admin.class);
     /** A session unused this long is over; signing in again starts a new one. */
     public static final java.time.Duration SESSION_IDLE = java.time.Duration.ofHours(2);
@@ -39,6 +39,7 @@ public final class Admin {
     private final AdminSessions sessions;
     private final AdminView view;
     private final List<Route> routes;
+    private final SubscriberRoutes people;
 
     /** Everything the admin's pages need, gathered by {@code App}. */
     public record Parts(dev.letterpress.db.Jdbc jdbc, java.time.Clock clock, java.time.Duration idle, dev.letterpress.render.Templates templates,
@@ -61,7 +62,7 @@ public final class Admin {
         var schedule = new ScheduleRoutes(p.renderer(), p.campaigns(), queries, p.subscribers(), p.segments(), view, p.clock());
         var report = new ReportRoutes(p.campaignStore(), p.campaigns(), p.events(), queries, view);
         var weekly = new WeeklyRoutes(p.weekly(), p.subscribers(), queries, view);
-        var people = new SubscriberRoutes(p.subscribers(), p.subscriberQueries(), p.rights(), p.importer(), view);
+        this.people = new SubscriberRoutes(p.subscribers(), p.subscriberQueries(), p.rights(), p.importer(), view);
         HandlerType get = HandlerType.GET;
         HandlerType post = HandlerType.POST;
         this.routes = List.of(
@@ -89,6 +90,12 @@ public final class Admin {
                 new Route(post, "/admin/imports", people::startImport, false),
                 new Route(get, "/admin/imports/{job}", people::importPage, false),
                 new Route(get, "/admin/imports/{job}/progress", people::importProgress, false));
+    }
+
+    /** Stops the background import thread (an import under way is interrupted; its rows so far stay). */
+    @Override
+    public void close() {
+        people.close();
     }
 
     /** Adds every admin route to the server's route table. */

@@ -39,6 +39,10 @@ final class SubscriberRoutes {
         this.view = view;
     }
 
+    void close() {
+        imports.close();
+    }
+
     void search(Context ctx, AdminSessions.Session s) {
         String email = param(ctx, "email");
         String attribute = param(ctx, "attribute");

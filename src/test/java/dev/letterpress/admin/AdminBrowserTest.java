@@ -229,6 +229,30 @@ class AdminBrowserTest {
         shot("10-validation-error");
     }
 
+    @Test
+    void everyPageFitsAPhoneAndLabelsItsFields() throws Exception {
+        long issue = app.campaigns.saveIssue("Phone check", TestSupport.demoIssue());
+        long campaign = app.campaigns.create("Phone check", TestSupport.demoIssue(), List.of("Events"), null);
+        int n = 11;
+        for (String page : List.of("/admin", "/admin/compose", "/admin/issues/" + issue, "/admin/issues/" + issue + "/schedule",
+                "/admin/campaigns/" + campaign, "/admin/schedules", "/admin/subscribers")) {
+            browser.get(base + page);
+            browser.manage().window().setSize(new Dimension(375, 800));
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            long inner = ((Number) js.executeScript("return window.innerWidth")).longValue();
+            long scroll = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+            Object wide = js.executeScript("return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right"
+                    + " > window.innerWidth + 0.5 && !e.closest('.scroll, .frame-wrap')).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ')");
+            assertThat(scroll).as(page + " at 375 px: no sideways scrolling; too wide: " + wide).isLessThanOrEqualTo(inner);
+            Object unlabelled = js.executeScript("return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+                    + ".filter(e => !e.labels || e.labels.length === 0 || !e.labels[0].textContent.trim()).map(e => e.name)");
+            assertThat((List<?>) unlabelled).as(page + ": every field has a label").isEmpty();
+            Files.write(SCREENSHOTS.resolve("admin-" + n++ + "-phone" + page.replaceAll("[^a-z0-9]+", "-") + ".png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        }
+        browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+
     private static void type(String id, String text) {
         WebElement e = browser.findElement(By.id(id));
         e.clear();
