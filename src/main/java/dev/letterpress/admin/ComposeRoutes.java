@@ -109,6 +109,12 @@ final class ComposeRoutes {
             render(ctx, s, 422, st);
             return;
         }
+        String readerProblem = readerProblem(st.previewAs);
+        if (readerProblem != null) {
+            st.problems = List.of(Map.of("path", "previewAs", "message", readerProblem));
+            render(ctx, s, 422, st);
+            return;
+        }
         switch (action) {
             case "save", "schedule" -> {
                 long id = save(st, json, prepared);
@@ -127,6 +133,12 @@ final class ComposeRoutes {
         Map<String, List<String>> params = ctx.formParamMap();
         ObjectNode doc = form.read(params);
         Map<String, Object> out = new LinkedHashMap<>();
+        String readerProblem = readerProblem(IssueForm.value(params, "previewAs"));
+        if (readerProblem != null) {
+            out.put("problems", List.of(Map.of("path", "previewAs", "message", readerProblem)));
+            AdminView.json(ctx, 200, out);
+            return;
+        }
         try {
             PreparedIssue prepared = renderer.check(AdminView.JSON.writeValueAsString(doc));
             RenderedContent content = prepared.render(MailContext.preview(reader(IssueForm.value(params, "previewAs")), publicBaseUrl));
@@ -186,6 +198,12 @@ final class ComposeRoutes {
         // broken first: those are what the marketer has to act on
         out.sort((a, b) -> Boolean.compare((Boolean) b.get("broken"), (Boolean) a.get("broken")));
         return out;
+    }
+
+    /** Null when the preview can be made for {@code email} (empty: the sample reader). */
+    private String readerProblem(String email) {
+        return email == null || subscribers.findByEmail(email.strip()).isPresent() ? null
+                : "no subscriber with the address '" + email.strip() + "' to preview as; leave the field empty for a sample reader";
     }
 
     private Subscriber reader(String email) {

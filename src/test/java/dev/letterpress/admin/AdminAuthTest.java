@@ -23,10 +23,12 @@ class AdminAuthTest {
     static Path dir;
     static App app;
     static AdminHttp http;
+    /** Moved forward by the idle-expiry test; everything else only ever sees it go forward too. */
+    static final MovableClock clock = new MovableClock();
 
     @BeforeAll
     static void start() {
-        app = App.create(TestSupport.config(dir, TestSupport.freePort(), Map.of()), null, null, java.time.Clock.systemUTC()).start();
+        app = App.create(TestSupport.config(dir, TestSupport.freePort(), Map.of()), null, null, clock).start();
         app.admins.create("ada", PASSWORD);
         http = new AdminHttp(app.config.http().publicBaseUrl().toString());
     }
@@ -154,6 +156,45 @@ class AdminAuthTest {
         assertThat(app.db.jdbc().count("SELECT COUNT(*) FROM admin_sessions WHERE token_hash = ?", hash)).isZero();
         // the old cookie, replayed, no longer works
         assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aSessionUnusedForLongerThanTheIdleLimitEnds() throws Exception {
+        var s = http.signIn("ada", PASSWORD);
+        assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(200);
+        // used within the limit, twice: each use moves the limit on
+        clock.advance(Admin.SESSION_IDLE.minusMinutes(5));
+        assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(200);
+        clock.advance(Admin.SESSION_IDLE.minusMinutes(5));
+        assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(200);
+        clock.advance(Admin.SESSION_IDLE.plusMinutes(1));
+        var expired = http.get("/admin", s.cookie());
+        assertThat(expired.statusCode()).isEqualTo(302);
+        assertThat(expired.headers().firstValue("Location").orElseThrow()).startsWith("/admin/signin");
+    }
+
+    /** A clock the test moves forward. */
+    static final class MovableClock extends java.time.Clock {
+        private volatile java.time.Duration offset = java.time.Duration.ZERO;
+
+        void advance(java.time.Duration d) {
+            offset = offset.plus(d);
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(offset);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     static Map<String, String> validIssueForm() {

@@ -179,6 +179,10 @@ class AdminBrowserTest {
         assertThat(html(test)).contains(HEADLINE);
         shot("06-test-sent");
 
+        // the link check: every link of the rendered issue, all healthy here
+        navigate(By.id("check-links-button"));
+        assertThat(browser.findElement(By.id("link-results")).getText()).contains("0 broken").contains("/health?story=1");
+
         // schedule: the dialog's zone starts at the browser's; the links are all healthy, so it goes straight through
         navigate(By.id("schedule-button"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Schedule");
