@@ -126,7 +126,7 @@ public final class App implements AutoCloseable {
         this.admins = new AdminAccounts(jdbc, clock);
         this.admin = new Admin(new Admin.Parts(jdbc, clock, Admin.SESSION_IDLE, templates, config.sender().newsletterName(),
                 config.http().publicBaseUrl().toString(), admins, sectionTypes, renderer, campaigns, campaignStore, events, subscribers,
-                new SubscriberQueries(jdbc, clock), importer, dataRights, segments, weekly, transport));
+                new SubscriberQueries(jdbc, clock), importer, dataRights, segments, weekly, transport, config.api().maxUploadBytes()));
         this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,
                 signup, dataRights, consent, routes -> {
                     api.register(routes);

@@ -49,7 +49,7 @@ public final class Admin implements AutoCloseable {
                         dev.letterpress.subscriber.SubscriberStore subscribers, dev.letterpress.api.SubscriberQueries subscriberQueries,
                         dev.letterpress.subscriber.CsvImporter importer, dev.letterpress.subscriber.DataRights rights,
                         dev.letterpress.segment.SegmentStore segments, dev.letterpress.schedule.WeeklySchedules weekly,
-                        dev.letterpress.delivery.Mailer mailer) {}
+                        dev.letterpress.delivery.Mailer mailer, long maxUploadBytes) {}
 
     public Admin(Parts p) {
         this.sessions = new AdminSessions(p.jdbc(), p.clock(), p.idle());
@@ -62,7 +62,7 @@ public final class Admin implements AutoCloseable {
         var schedule = new ScheduleRoutes(p.renderer(), p.campaigns(), queries, p.subscribers(), p.segments(), view, p.clock());
         var report = new ReportRoutes(p.campaignStore(), p.campaigns(), p.events(), queries, view);
         var weekly = new WeeklyRoutes(p.weekly(), p.subscribers(), queries, view);
-        this.people = new SubscriberRoutes(p.subscribers(), p.subscriberQueries(), p.rights(), p.importer(), view);
+        this.people = new SubscriberRoutes(p.subscribers(), p.subscriberQueries(), p.rights(), p.importer(), p.maxUploadBytes(), view);
         HandlerType get = HandlerType.GET;
         HandlerType post = HandlerType.POST;
         this.routes = List.of(
@@ -114,6 +114,12 @@ public final class Admin implements AutoCloseable {
                 session = sessions.find(ctx.cookie(COOKIE)).orElse(null);
                 if (session == null) {
                     notSignedIn(ctx);
+                    return;
+                }
+                if (route.path().equals("/admin/imports") && ctx.contentLength() > people.maxUploadBytes()) {
+                    // refused before the multipart body is read (and spooled to disk)
+                    view.message(ctx, 413, session, "The file is too large", "Uploads are limited to " + people.maxUploadBytes()
+                            + " bytes (api.max.upload.bytes); split the file, or import it with: letterpress subscribers import FILE --list NAME");
                     return;
                 }
                 if (route.method() == HandlerType.POST && !AdminSessions.csrfMatches(session, submittedCsrf(ctx))) {

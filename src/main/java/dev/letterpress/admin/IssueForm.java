@@ -92,7 +92,11 @@ final class IssueForm {
                         sections.set(j, x);
                     }
                 }
-                case "remove" -> sections.remove(Integer.parseInt(a[1]));
+                case "remove" -> {
+                    if (sections.remove(Integer.parseInt(a[1])) == null) {
+                        throw new IndexOutOfBoundsException(a[1]);
+                    }
+                }
                 case "additem" -> {
                     ObjectNode s = (ObjectNode) sections.get(Integer.parseInt(a[1]));
                     FieldSpec f = types.get(s.get("type").asText()).fields().get(a[2]);
@@ -100,7 +104,11 @@ final class IssueForm {
                     ObjectNode item = items.addObject();
                     addEmptyItems(f.itemFields(), item);
                 }
-                case "removeitem" -> ((ArrayNode) sections.get(Integer.parseInt(a[1])).get(a[2])).remove(Integer.parseInt(a[3]));
+                case "removeitem" -> {
+                    if (((ArrayNode) sections.get(Integer.parseInt(a[1])).get(a[2])).remove(Integer.parseInt(a[3])) == null) {
+                        throw new IndexOutOfBoundsException(a[3]);
+                    }
+                }
                 default -> {
                     return false;
                 }

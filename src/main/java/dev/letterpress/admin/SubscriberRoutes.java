@@ -30,13 +30,20 @@ final class SubscriberRoutes {
     private final DataRights rights;
     private final ImportJobs imports;
     private final AdminView view;
+    private final long maxUploadBytes;
 
-    SubscriberRoutes(SubscriberStore subscribers, SubscriberQueries queries, DataRights rights, CsvImporter importer, AdminView view) {
+    SubscriberRoutes(SubscriberStore subscribers, SubscriberQueries queries, DataRights rights, CsvImporter importer, long maxUploadBytes,
+                     AdminView view) {
+        this.maxUploadBytes = maxUploadBytes;
         this.subscribers = subscribers;
         this.queries = queries;
         this.rights = rights;
         this.imports = new ImportJobs(importer);
         this.view = view;
+    }
+
+    long maxUploadBytes() {
+        return maxUploadBytes;
     }
 
     void close() {
