@@ -124,7 +124,7 @@ public final class App implements AutoCloseable {
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,
                 importer, campaignStore, campaigns, weekly, renderer, events, transport, config.http().publicBaseUrl().toString(), dataRights, clock);
         this.admins = new AdminAccounts(jdbc, clock);
-        this.admin = new Admin(new Admin.Parts(jdbc, clock, Admin.SESSION_IDLE, templates, config.sender().newsletterName(),
+        this.admin = new Admin(new Admin.Parts(jdbc, clock, config.adminSessionIdle(), templates, config.sender().newsletterName(),
                 config.http().publicBaseUrl().toString(), admins, sectionTypes, renderer, campaigns, campaignStore, events, subscribers,
                 new SubscriberQueries(jdbc, clock), importer, dataRights, segments, weekly, transport, config.api().maxUploadBytes()));
         this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,

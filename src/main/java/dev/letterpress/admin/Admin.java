@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Admin implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Admin.class);
-    /** A session unused this long is over; signing in again starts a new one. */
-    public static final java.time.Duration SESSION_IDLE = java.time.Duration.ofHours(2);
     static final String COOKIE = "lp_admin";
     static final String CSRF_FIELD = "_csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";

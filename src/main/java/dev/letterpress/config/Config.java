@@ -24,7 +24,8 @@ public record Config(
         Path templatesDir,
         Demo demo,
         Signup signup,
-        ApiLimits api) {
+        ApiLimits api,
+        Duration adminSessionIdle) {
 
     public record Db(String url, String user, String password, int poolSize) {
         public boolean isPostgres() {
@@ -83,13 +84,13 @@ public record Config(
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
         return new Config(dataDir, db, newHttp, trackingSecret, trackingIndividual, sender, smtp, smtpServers, domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo, signup, api);
+                schedulerThreads, templatesDir, demo, signup, api, adminSessionIdle);
     }
 
     /** A copy whose only SMTP server is {@code newSmtp} (the demo's catcher). */
     public Config withSmtp(Smtp newSmtp) {
         return new Config(dataDir, db, http, trackingSecret, trackingIndividual, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo, signup, api);
+                schedulerThreads, templatesDir, demo, signup, api, adminSessionIdle);
     }
 
     /** The pool's server of that name, if configured. */

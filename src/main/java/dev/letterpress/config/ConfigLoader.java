@@ -170,7 +170,15 @@ public final class ConfigLoader {
         var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
         var api = new Config.ApiLimits(integer("api.max.body.bytes", 1024, 100 << 20), integer("api.max.upload.bytes", 1024, Integer.MAX_VALUE));
         return new Config(dataDir, db, http, secret, individual, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
-                Path.of(nonEmpty("templates.dir")), demo, signup(domain), api);
+                Path.of(nonEmpty("templates.dir")), demo, signup(domain), api, adminSessionIdle());
+    }
+
+    private Duration adminSessionIdle() {
+        Duration idle = duration("admin.session.idle");
+        if (idle.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw bad("admin.session.idle", raw("admin.session.idle"), "a duration of at least 1m");
+        }
+        return idle;
     }
 
     private Config.Signup signup(String domain) {

@@ -25,10 +25,11 @@ class AdminAuthTest {
     static AdminHttp http;
     /** Moved forward by the idle-expiry test; everything else only ever sees it go forward too. */
     static final MovableClock clock = new MovableClock();
+    static final java.time.Duration IDLE = java.time.Duration.ofMinutes(30);
 
     @BeforeAll
     static void start() {
-        app = App.create(TestSupport.config(dir, TestSupport.freePort(), Map.of()), null, null, clock).start();
+        app = App.create(TestSupport.config(dir, TestSupport.freePort(), Map.of("admin.session.idle", "30m")), null, null, clock).start();
         app.admins.create("ada", PASSWORD);
         http = new AdminHttp(app.config.http().publicBaseUrl().toString());
     }
@@ -163,14 +164,20 @@ class AdminAuthTest {
         var s = http.signIn("ada", PASSWORD);
         assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(200);
         // used within the limit, twice: each use moves the limit on
-        clock.advance(Admin.SESSION_IDLE.minusMinutes(5));
+        clock.advance(IDLE.minusMinutes(5));
         assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(200);
-        clock.advance(Admin.SESSION_IDLE.minusMinutes(5));
+        clock.advance(IDLE.minusMinutes(5));
         assertThat(http.get("/admin", s.cookie()).statusCode()).isEqualTo(200);
-        clock.advance(Admin.SESSION_IDLE.plusMinutes(1));
+        clock.advance(IDLE.plusMinutes(1));
         var expired = http.get("/admin", s.cookie());
         assertThat(expired.statusCode()).isEqualTo(302);
         assertThat(expired.headers().firstValue("Location").orElseThrow()).startsWith("/admin/signin");
+    }
+
+    @Test
+    void anIdleLimitUnderAMinuteIsRefusedAtStartWithTheKeyNamed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.letterpress.config.ConfigLoader.fromMap(Map.of("admin.session.idle", "30s")))
+                .hasMessageContaining("admin.session.idle").hasMessageContaining("at least 1m");
     }
 
     /** A clock the test moves forward. */
