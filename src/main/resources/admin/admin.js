@@ -76,6 +76,33 @@
     form.addEventListener('change', schedule);
   }
 
+  // Drag a section by its handle onto another: the form is posted with action move:FROM:TO, as the buttons post
+  // up and down (the server renumbers the fields). The Up/Down buttons remain the keyboard way.
+  function dragSections() {
+    var form = document.getElementById('compose');
+    if (!form) { return; }
+    var from = null;
+    form.querySelectorAll('fieldset.section').forEach(function (fs) {
+      var handle = fs.querySelector('.drag-handle');
+      handle.addEventListener('mousedown', function () { fs.draggable = true; });
+      fs.addEventListener('dragstart', function (e) { from = fs.getAttribute('data-index'); e.dataTransfer.effectAllowed = 'move'; fs.classList.add('dragging'); });
+      fs.addEventListener('dragend', function () { fs.draggable = false; fs.classList.remove('dragging'); });
+      fs.addEventListener('dragover', function (e) { if (from !== null) { e.preventDefault(); fs.classList.add('drop-target'); } });
+      fs.addEventListener('dragleave', function () { fs.classList.remove('drop-target'); });
+      fs.addEventListener('drop', function (e) {
+        e.preventDefault();
+        var to = fs.getAttribute('data-index');
+        if (from === null || from === to) { return; }
+        var action = document.createElement('input');
+        action.type = 'hidden';
+        action.name = 'action';
+        action.value = 'move:' + from + ':' + to;
+        form.appendChild(action);
+        form.submit();
+      });
+    });
+  }
+
   function browserZone() {
     var zone;
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
@@ -112,6 +139,7 @@
   document.addEventListener('DOMContentLoaded', function () {
     tabs();
     livePreview();
+    dragSections();
     browserZone();
     campaignProgress();
     importProgress();

@@ -66,7 +66,7 @@ final class IssueForm {
     }
 
     /**
-     * Applies a structural button of the form: {@code add}, {@code up:I}, {@code down:I}, {@code remove:I},
+     * Applies a structural button of the form: {@code add}, {@code up:I}, {@code down:I}, {@code move:FROM:TO}, {@code remove:I},
      * {@code additem:I:FIELD}, {@code removeitem:I:FIELD:J}. Returns false for any other action.
      */
     boolean apply(String action, String addType, ObjectNode doc) {
@@ -91,6 +91,15 @@ final class IssueForm {
                         sections.set(i, sections.get(j));
                         sections.set(j, x);
                     }
+                }
+                case "move" -> { // drag and drop: section FROM to position TO
+                    int from = Integer.parseInt(a[1]);
+                    int to = Integer.parseInt(a[2]);
+                    if (from < 0 || to < 0 || from >= sections.size() || to >= sections.size()) {
+                        throw new IndexOutOfBoundsException(action);
+                    }
+                    JsonNode moved = sections.remove(from);
+                    sections.insert(to, moved);
                 }
                 case "remove" -> {
                     if (sections.remove(Integer.parseInt(a[1])) == null) {

@@ -152,8 +152,23 @@ class AdminBrowserTest {
         type("s-2-items-0-timeZone", "Europe/Berlin");
         type("s-2-items-0-description", "An evening with three engineering leads.");
         type("s-2-items-0-signupUrl", elsewhere + "/health?event=1");
-        assertThat(browser.findElements(By.cssSelector("fieldset.section"))).extracting(e -> e.getAttribute("data-type"))
-                .containsExactly("lead", "stories", "events");
+        assertThat(sectionTypes()).containsExactly("lead", "stories", "events");
+
+        // reorder: drag the events to the top (the page's drag and drop, events dispatched as a mouse would), then
+        // back down with the buttons; what was typed moves along
+        WebElement old = browser.findElement(By.tagName("html"));
+        ((JavascriptExecutor) browser).executeScript("""
+                const dt = new DataTransfer(), src = document.getElementById('section-2'), dst = document.getElementById('section-0');
+                src.dispatchEvent(new DragEvent('dragstart', {dataTransfer: dt, bubbles: true}));
+                dst.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
+                dst.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(old));
+        assertThat(sectionTypes()).containsExactly("events", "lead", "stories");
+        assertThat(browser.findElement(By.id("s-0-items-0-name")).getAttribute("value")).isEqualTo("Build Notes Live");
+        navigate(By.cssSelector("#section-0 button[value='down:0']"));
+        navigate(By.cssSelector("#section-1 button[value='down:1']"));
+        assertThat(sectionTypes()).containsExactly("lead", "stories", "events");
+        assertThat(browser.findElement(By.id("s-2-items-0-start")).getAttribute("value")).isEqualTo("2026-12-03T18:30");
 
         // the live preview follows the form (debounced fetch), at both widths and as text
         type("preheader", "Plus two stories and an event");
@@ -257,6 +272,10 @@ class AdminBrowserTest {
         browser.manage().window().setSize(new Dimension(1400, 1000));
     }
 
+    private static List<String> sectionTypes() {
+        return browser.findElements(By.cssSelector("fieldset.section")).stream().map(e -> e.getAttribute("data-type")).toList();
+    }
+
     private static void type(String id, String text) {
         WebElement e = browser.findElement(By.id(id));
         e.clear();
@@ -280,7 +299,9 @@ class AdminBrowserTest {
 
     private static void navigate(By what) {
         WebElement old = browser.findElement(By.tagName("html"));
-        browser.findElement(what).click();
+        WebElement target = browser.findElement(what);
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", target);
+        target.click();
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(old));
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(
                 d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));

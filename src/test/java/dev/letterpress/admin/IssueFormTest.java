@@ -78,6 +78,10 @@ class IssueFormTest {
         assertThat(types(doc)).containsExactly("events", "lead", "stories");
         form.apply("up:0", null, doc); // already first: nothing moves
         assertThat(types(doc)).containsExactly("events", "lead", "stories");
+        form.apply("move:0:2", null, doc);
+        assertThat(types(doc)).containsExactly("lead", "stories", "events");
+        form.apply("move:2:0", null, doc);
+        assertThat(types(doc)).containsExactly("events", "lead", "stories");
         form.apply("additem:2:items", null, doc);
         assertThat(doc.at("/sections/2/items").size()).isEqualTo(2);
         form.apply("removeitem:2:items:0", null, doc);
