@@ -6,7 +6,6 @@ import dev.letterpress.render.PreparedIssue;
 import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.segment.SavedSegment;
 import dev.letterpress.segment.SegmentStore;
-import dev.letterpress.subscriber.MailingList;
 import dev.letterpress.subscriber.NotFoundException;
 import dev.letterpress.subscriber.SubscriberStore;
 import io.javalin.http.Context;
@@ -143,9 +142,5 @@ final class ScheduleRoutes {
 
     private static String blank(String s) {
         return s == null ? "" : s.strip();
-    }
-
-    static List<String> listNames(List<MailingList> lists) {
-        return lists.stream().map(MailingList::name).toList();
     }
 }

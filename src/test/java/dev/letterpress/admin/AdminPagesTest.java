@@ -33,7 +33,7 @@ class AdminPagesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = App.create(TestSupport.config(dir, TestSupport.freePort(), Map.of()), null, null, java.time.Clock.systemUTC()).start();
+        app = App.create(TestSupport.config(dir, TestSupport.freePort(), Map.of("api.max.upload.bytes", "2048")), null, null, java.time.Clock.systemUTC()).start();
         app.admins.create("ada", "correct horse battery staple");
         http = new AdminHttp(app.config.http().publicBaseUrl().toString());
         s = http.signIn("ada", "correct horse battery staple");
@@ -111,6 +111,23 @@ class AdminPagesTest {
         assertThat(report).contains("id=\"import-problems\"").contains("<td>3</td><td>invalid</td>").contains("aria-valuenow=\"100\"");
         assertThat(app.subscribers.findByEmail("ok2@import.example")).isPresent();
         assertThat(app.subscribers.findByEmail("not-an-address")).isEmpty();
+    }
+
+    @Test
+    void anUploadPastTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        StringBuilder csv = new StringBuilder("email,name\n");
+        for (int i = 0; csv.length() < 3000; i++) {
+            csv.append("big").append(i).append("@import.example,Someone\n");
+        }
+        String boundary = "----letterpress" + System.nanoTime();
+        String body = part(boundary, "_csrf", null, s.csrf()) + part(boundary, "list", null, "Weekly") + part(boundary, "status", null, "confirmed")
+                + part(boundary, "file", "big.csv", csv.toString()) + "--" + boundary + "--\r\n";
+        var upload = AdminHttp.HTTP.send(HttpRequest.newBuilder(URI.create(app.config.http().publicBaseUrl() + "/admin/imports"))
+                .header("Cookie", s.cookie()).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(413);
+        assertThat(upload.body()).contains("api.max.upload.bytes");
+        assertThat(app.subscribers.findByEmail("big0@import.example")).isEmpty();
     }
 
     @Test
