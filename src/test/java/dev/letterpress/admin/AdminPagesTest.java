@@ -134,8 +134,22 @@ class AdminPagesTest {
     void aCampaignIsCancelledWithACsrfProtectedPost() throws Exception {
         long id = app.campaigns.create("Later", TestSupport.demoIssue(), List.of("Weekly"), Instant.now().plus(Duration.ofDays(3)));
         String page = http.get("/admin/campaigns/" + id, s.cookie()).body();
-        assertThat(page).contains("id=\"cancel-button\"").contains("data-progress-url");
-        assertThat(http.get("/admin", s.cookie()).body()).contains("/admin/campaigns/" + id);
+        assertThat(page).contains("id=\"cancel-button\"").contains("id=\"pause-button\"").contains("data-progress-url");
+        String dashboard = http.get("/admin", s.cookie()).body();
+        assertThat(dashboard.substring(dashboard.indexOf("id=\"upcoming\""), dashboard.indexOf("id=\"recent\""))).contains("/admin/campaigns/" + id);
+
+        assertThat(http.post("/admin/campaigns/" + id + "/pause", s.cookie(), Map.of("_csrf", s.csrf())).statusCode()).isEqualTo(303);
+        assertThat(app.campaignStore.require(id).status()).isEqualTo(Campaign.PAUSED);
+        assertThat(http.get("/admin/campaigns/" + id, s.cookie()).body()).contains("id=\"resume-button\"").doesNotContain("id=\"pause-button\"");
+        assertThat(http.post("/admin/campaigns/" + id + "/resume", s.cookie(), Map.of("_csrf", s.csrf())).statusCode()).isEqualTo(303);
+        assertThat(app.campaignStore.require(id).status()).isEqualTo(Campaign.SCHEDULED);
+        var twice = http.post("/admin/campaigns/" + id + "/resume", s.cookie(), Map.of("_csrf", s.csrf()));
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(twice.body()).contains("only a paused campaign can be resumed");
+
+        long reader = app.subscribers.addToList(weekly.id(), "bounced@example.com", null, Map.of(), Subscription.CONFIRMED, "test").id();
+        app.events.record(dev.letterpress.tracking.EventStore.Kind.BOUNCE, id, reader, null, "550 5.1.1 no such user", null);
+        assertThat(http.get("/admin/campaigns/" + id, s.cookie()).body()).contains("bounced@example.com").contains("550 5.1.1 no such user");
         assertThat(http.post("/admin/campaigns/" + id + "/cancel", s.cookie(), Map.of()).statusCode()).isEqualTo(403);
         assertThat(app.campaignStore.require(id).status()).isEqualTo(Campaign.SCHEDULED);
         assertThat(http.post("/admin/campaigns/" + id + "/cancel", s.cookie(), Map.of("_csrf", s.csrf())).statusCode()).isEqualTo(303);
