@@ -1,4 +1,3 @@
--- (H2: timestamps are stored with their offset, and the app writes UTC, so DATE_TRUNC cuts UTC hours.)
 -- Reports read these instead of counting the events table: with a million recipients and ten million events,
 -- COUNT(DISTINCT ...) over events takes seconds; these answer in milliseconds. The event writer keeps them in the
 -- same transaction as the events themselves (tracking/Rollups), so they never drift from the rows they sum.
@@ -37,12 +36,8 @@ ALTER TABLE deliveries ADD COLUMN opened_machine  BOOLEAN NOT NULL DEFAULT FALSE
 ALTER TABLE deliveries ADD COLUMN clicked_human   BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE deliveries ADD COLUMN clicked_machine BOOLEAN NOT NULL DEFAULT FALSE;
 
--- Existing events, summed once. Events from before classification (human IS NULL) count as a person's.
-INSERT INTO event_hours (campaign_id, hour_start, kind, human, events)
-SELECT campaign_id, DATE_TRUNC('HOUR', created_at), kind, COALESCE(human, TRUE), COUNT(*)
-FROM events WHERE campaign_id IS NOT NULL AND kind IN ('open', 'click')
-GROUP BY campaign_id, DATE_TRUNC('HOUR', created_at), kind, COALESCE(human, TRUE);
-
+-- Existing events, summed once (event_hours in V14, where H2 and PostgreSQL cut hours differently).
+-- Events from before classification (human IS NULL) count as a person's.
 INSERT INTO link_clicks (campaign_id, link_id, human, clicks)
 SELECT campaign_id, link_id, COALESCE(human, TRUE), COUNT(*)
 FROM events WHERE campaign_id IS NOT NULL AND kind = 'click' AND link_id IS NOT NULL
