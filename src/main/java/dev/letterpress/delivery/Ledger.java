@@ -77,12 +77,17 @@ final class Ledger {
         // a segment narrows the lists' audience: its compiled condition (values always bound) joins the slice query
         String expression = jdbc.firstOrNull(campaigns.get("campaign-segment"), rs -> rs.getString(1), campaignId);
         SqlFilter segment = expression == null ? null : Segment.parse(expression).filter("s");
-        String slice = segment == null ? sql.get("freeze-slice")
-                : sql.get("freeze-slice").replace("GROUP BY s.id", "AND (" + segment.sql() + ")\nGROUP BY s.id");
+        // at a local time in each subscriber's zone, every row gets its own not_before
+        LocalSendTime local = localTime(campaignId);
+        String base = sql.get(local == null ? "freeze-slice" : "freeze-slice-local-time");
+        String slice = segment == null ? base : base.replace("GROUP BY s.id", "AND (" + segment.sql() + ")\nGROUP BY s.id");
+        Instant fallback = local == null ? null : local.instantFor(null);
         for (long from = 0; from < bound[1]; from += freezeSlice) {
             long lo = from;
             long hi = Math.min(from + freezeSlice, bound[1]);
-            List<Object> params = new ArrayList<>(List.of(campaignId, clock.instant(), campaignId, lo, hi, campaignId));
+            Instant now = clock.instant();
+            List<Object> params = local == null ? new ArrayList<>(List.of(campaignId, now, campaignId, lo, hi, campaignId))
+                    : new ArrayList<>(List.of(campaignId, fallback, now, now, fallback, campaignId, lo, hi, campaignId));
             if (segment != null) {
                 params.addAll(segment.parameters());
             }
@@ -95,6 +100,29 @@ final class Ledger {
         }
         int size = (int) jdbc.count(sql.get("audience-count"), campaignId);
         return jdbc.update(campaigns.get("mark-frozen"), size, campaignId) == 0 ? -1 : size;
+    }
+
+    private LocalSendTime localTime(long campaignId) {
+        return jdbc.firstOrNull(campaigns.get("campaign-local-time"), rs -> LocalSendTime.fromColumns(rs.getString(1), rs.getString(2)), campaignId);
+    }
+
+    /**
+     * Queues the waiting rows whose local time has come, in slices of subscriber ids like the freeze; returns how
+     * many. Idempotent, and cheap when nothing waits: each slice is a range of the state index.
+     */
+    int releaseDue(long campaignId) {
+        var bound = jdbc.one(campaigns.get("audience-bound"), rs -> rs.getLong(2), campaignId).orElse(0L);
+        Instant now = clock.instant();
+        int released = 0;
+        for (long from = 0; from < bound; from += freezeSlice) {
+            released += jdbc.update(sql.get("release-due"), now, campaignId, from, Math.min(from + freezeSlice, bound), now);
+        }
+        return released;
+    }
+
+    /** When the next waiting row's local time comes, or null when none waits. */
+    Instant nextLocalTime(long campaignId) {
+        return jdbc.one(sql.get("next-local-time"), rs -> Jdbc.instant(rs, 1), campaignId).orElse(null);
     }
 
     /**
