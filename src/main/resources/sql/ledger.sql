@@ -125,15 +125,16 @@ SELECT MIN(lease_until) FROM deliveries WHERE campaign_id = ? AND state = 'claim
 -- name: delivery
 SELECT subscriber_id, email, list_id, state, message_id FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?
 
--- Whether any row could be claimed now: stops at the first one instead of counting the whole ledger.
+-- Whether any row could be claimed now (every node's watcher asks this of every running campaign at each poll).
+-- One probe per state, each a range of the (campaign_id, state, subscriber_id) index that stops at its first hit:
+-- as one scan in primary-key order it read the whole ledger whenever nothing was claimable, which a campaign whose
+-- recipients wait for their local time is for up to a day (1.1-1.8 s per poll at a million rows, measured on H2).
 -- name: claimable
-SELECT 1 FROM deliveries
-WHERE campaign_id = ?
-  AND (state = 'queued'
-       OR (state = 'deferred' AND next_attempt_at <= ?)
-       OR (state = 'claimed' AND lease_until < ?))
-ORDER BY campaign_id, subscriber_id
-LIMIT 1
+(SELECT 1 FROM deliveries WHERE campaign_id = ? AND state = 'queued' FETCH FIRST 1 ROW ONLY)
+UNION ALL
+(SELECT 1 FROM deliveries WHERE campaign_id = ? AND state = 'deferred' AND next_attempt_at <= ? FETCH FIRST 1 ROW ONLY)
+UNION ALL
+(SELECT 1 FROM deliveries WHERE campaign_id = ? AND state = 'claimed' AND lease_until < ? FETCH FIRST 1 ROW ONLY)
 
 -- Extends this node's lease on a row it still holds; 0 rows means another node has taken it over.
 -- name: renew

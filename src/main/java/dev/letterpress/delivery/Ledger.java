@@ -242,7 +242,7 @@ final class Ledger {
     /** Whether some node could claim a row right now. */
     boolean hasClaimable(long campaignId) {
         Instant now = clock.instant();
-        return jdbc.one(sql.get("claimable"), rs -> Boolean.TRUE, campaignId, now, now).isPresent();
+        return jdbc.one(sql.get("claimable"), rs -> Boolean.TRUE, campaignId, campaignId, now, campaignId, now).isPresent();
     }
 
     Instant nextRetry(long campaignId) {
