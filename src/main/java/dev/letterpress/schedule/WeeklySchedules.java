@@ -100,6 +100,9 @@ public final class WeeklySchedules {
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
         }
+        if (!perRecipientTime) {
+            refuseSkippedTimes(quartzDays, at, zoneId, clock.instant());
+        }
         if (listNames.isEmpty()) {
             throw new IllegalArgumentException("a schedule needs at least one list (--list NAME)");
         }
@@ -176,6 +179,11 @@ public final class WeeklySchedules {
         log.info("weekly schedule '{}' started campaign #{}", s.name(), campaignId);
     }
 
+    /** One firing now, through the scheduler (as the trigger would fire it). */
+    void fireNow(long scheduleId) {
+        scheduling.fireWeeklyNow(scheduleId);
+    }
+
     public Schedule require(String name) {
         return jdbc.one(sql.get("schedule-by-name"), WeeklySchedules::schedule, name).orElseThrow(() -> new NotFoundException(
                 "no weekly schedule named '" + name + "'; create it with: letterpress schedules weekly create"));
@@ -200,6 +208,31 @@ public final class WeeklySchedules {
 
     public Instant nextFire(long scheduleId) {
         return scheduling.nextWeeklyFire(scheduleId);
+    }
+
+    /**
+     * Quartz's cron trigger silently skips a firing whose local time a daylight-saving change leaves out (02:30 on a
+     * Sunday in Berlin, on the last Sunday of March), so that week's issue would quietly not go out. Refuse such a time
+     * while it is chosen, looking at the zone's changes over the next five years. (Per-recipient schedules fire in
+     * UTC+14, which has no such changes; each subscriber's own gap moves their time forward instead.)
+     */
+    static void refuseSkippedTimes(String quartzDays, LocalTime time, ZoneId zone, Instant from) {
+        var rules = zone.getRules();
+        Set<String> days = Set.of(quartzDays.split(","));
+        Instant until = from.plus(java.time.Duration.ofDays(5 * 366));
+        for (var t = rules.nextTransition(from); t != null && t.getInstant().isBefore(until); t = rules.nextTransition(t.getInstant())) {
+            if (!t.isGap()) {
+                continue;
+            }
+            for (LocalDate d : List.of(t.getDateTimeBefore().toLocalDate(), t.getDateTimeAfter().toLocalDate())) {
+                if (days.contains(d.getDayOfWeek().name().substring(0, 3)) && rules.getValidOffsets(LocalDateTime.of(d, time)).isEmpty()) {
+                    throw new IllegalArgumentException("--time " + time + " does not exist on " + d.getDayOfWeek().name().charAt(0)
+                            + d.getDayOfWeek().name().substring(1).toLowerCase(Locale.ROOT) + " " + d + " in " + zone.getId()
+                            + " (clocks go from " + t.getDateTimeBefore().toLocalTime() + " to " + t.getDateTimeAfter().toLocalTime()
+                            + "), and the scheduler would skip that week; pick a time outside that hour");
+                }
+            }
+        }
     }
 
     static String parseDays(String days) {
