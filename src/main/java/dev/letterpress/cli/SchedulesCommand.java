@@ -52,7 +52,7 @@ final class SchedulesCommand {
             public void run() {
                 try (App app = weekly.parent.main.app()) {
                     var s = app.weekly.create(name, days, time, zone, lists, segment, localTime);
-                    System.out.println("Weekly schedule #" + s.id() + " \"" + s.name() + "\": " + describe(s)
+                    System.out.println("Weekly schedule #" + s.id() + " \"" + s.name() + "\": " + describe(s, " at ")
                             + "; next firing " + app.weekly.nextFire(s.id()) + ". Queue issues with: letterpress schedules weekly enqueue");
                 }
             }
@@ -84,8 +84,9 @@ final class SchedulesCommand {
         }
     }
 
-    static String describe(dev.letterpress.schedule.WeeklySchedules.Schedule s) {
-        return s.days() + " at " + s.localTime() + (s.perRecipientTime() ? " in each subscriber's time zone (fallback " + s.zone() + ")" : " " + s.zone())
+    /** "MON,THU at 09:00 Europe/Berlin" ({@code at} " at ") or as {@code schedules list} has it ({@code at} " "). */
+    static String describe(dev.letterpress.schedule.WeeklySchedules.Schedule s, String at) {
+        return s.days() + at + s.localTime() + (s.perRecipientTime() ? " in each subscriber's time zone (fallback " + s.zone() + ")" : " " + s.zone())
                 + (s.segmentName() == null ? "" : ", segment " + s.segmentName());
     }
 
@@ -98,7 +99,7 @@ final class SchedulesCommand {
         public void run() {
             try (App app = parent.main.app()) {
                 for (var s : app.weekly.all()) {
-                    System.out.println("#" + s.id() + " " + s.name() + ": " + describe(s)
+                    System.out.println("#" + s.id() + " " + s.name() + ": " + describe(s, " ")
                             + ", next " + app.weekly.nextFire(s.id()) + ", " + app.weekly.readyCount(s.id()) + " issue(s) ready");
                     for (var r : app.weekly.runs(s.id(), 5)) {
                         System.out.println("    " + r.firedAt() + " " + r.outcome() + (r.campaignId() == null ? "" : " campaign #" + r.campaignId())
