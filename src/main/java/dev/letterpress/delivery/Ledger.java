@@ -20,7 +20,8 @@ import javax.sql.DataSource;
 /**
  * The per-recipient delivery ledger. A row's state moves only after the fact it records: {@code sent} after
  * the SMTP server accepted the message, {@code claimed} before it is handed to SMTP. Batches are claimed by
- * keyset on subscriber id.
+ * keyset on subscriber id. With a local time per recipient, rows whose time has not come are {@code waiting}, which
+ * no claim takes; {@link #releaseDue} queues them once their time has come.
  */
 final class Ledger {
     record Recipient(Subscriber subscriber, long listId, String listName, int attempts, Instant firstFailedAt) {}

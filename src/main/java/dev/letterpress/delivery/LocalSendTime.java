@@ -22,6 +22,9 @@ public record LocalSendTime(LocalDateTime at, ZoneId fallback) {
     /** Where the day starts first and ends last: the time reaches every zone between these two instants. */
     public static final ZoneOffset FIRST_ZONE = ZoneOffset.ofHours(14);
     static final ZoneOffset LAST_ZONE = ZoneOffset.ofHours(-12);
+    /** ZoneId.getAvailableZoneIds() copies the set on every call. */
+    private static final Set<String> ZONE_IDS = Set.copyOf(ZoneId.getAvailableZoneIds());
+    private static final java.util.regex.Pattern SURROUNDING_SPACES = java.util.regex.Pattern.compile("^ +| +$");
 
     public LocalSendTime {
         if (at == null || fallback == null) {
@@ -40,9 +43,10 @@ public record LocalSendTime(LocalDateTime at, ZoneId fallback) {
         if (attribute == null) {
             return null;
         }
-        String id = attribute.strip();
+        // spaces only, as SQL's TRIM in the freeze does: both must pick the same zone
+        String id = SURROUNDING_SPACES.matcher(attribute).replaceAll("");
         // region ids only: ZoneId.of would also take "+02:00" or "UTC+3", which no zone database spells that way
-        if (!ZoneId.getAvailableZoneIds().contains(id)) {
+        if (!ZONE_IDS.contains(id)) {
             return null;
         }
         try {
@@ -71,8 +75,7 @@ public record LocalSendTime(LocalDateTime at, ZoneId fallback) {
     /** The instant in every zone this JVM knows, by zone id; the freeze looks a subscriber's zone up here. */
     Map<String, Instant> everyZone() {
         Map<String, Instant> out = new TreeMap<>();
-        Set<String> ids = ZoneId.getAvailableZoneIds();
-        for (String id : ids) {
+        for (String id : ZONE_IDS) {
             if (id.length() <= 64) {
                 out.put(id, at.atZone(ZoneId.of(id)).toInstant());
             }
