@@ -9,6 +9,7 @@ import dev.letterpress.issue.IssueInvalidException;
 import dev.letterpress.render.IssueRenderer;
 import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.schedule.WeeklySchedules;
+import dev.letterpress.segment.SegmentStore;
 import dev.letterpress.subscriber.CsvImporter;
 import dev.letterpress.subscriber.NotFoundException;
 import dev.letterpress.subscriber.SubscriberStore;
@@ -59,7 +60,7 @@ public final class Api {
         var transfer = new CsvTransfer(subscribers, importer, subscriberQueries, limits);
         var issues = new IssuesApi(renderer, campaigns, issueQueries, subscribers, mailer, limits, publicBaseUrl, clock);
         var camps = new CampaignsApi(campaignStore, subscribers, campaigns, events, issueQueries, limits, clock);
-        var schedules = new SchedulesApi(weekly, subscribers, issueQueries, limits);
+        var schedules = new SchedulesApi(weekly, subscribers, issueQueries, new SegmentStore(jdbc, clock), limits);
         var keysApi = new KeysApi(keys, limits);
         HandlerType get = HandlerType.GET;
         HandlerType post = HandlerType.POST;

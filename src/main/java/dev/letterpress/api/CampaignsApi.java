@@ -2,6 +2,7 @@ package dev.letterpress.api;
 
 import dev.letterpress.delivery.Campaign;
 import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.delivery.LocalSendTime;
 import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.EventStore;
@@ -51,7 +52,7 @@ final class CampaignsApi {
      * issue, so editing the issue afterwards never changes what this campaign sends.
      */
     void create(Context ctx) {
-        Body body = Json.object(ctx, limits.maxBodyBytes()).only("name", "issueId", "lists", "now", "sendAt", "zone", "segment");
+        Body body = Json.object(ctx, limits.maxBodyBytes()).only("name", "issueId", "lists", "now", "sendAt", "zone", "segment", "localTime");
         // a segment expression narrows the lists' audience; it is copied into the campaign
         String segment = body.string("segment", false, 2000);
         if (segment != null) {
@@ -68,10 +69,49 @@ final class CampaignsApi {
         var issue = issues.issue(issueId).orElseThrow(() -> ApiError.badRequest("issueId", "no issue #" + issueId));
         List<String> lists = body.strings("lists", true, 100, 200);
         ListsApi.resolve(subscribers, lists, "lists");
-        Instant at = when(body);
         String name = body.string("name", false, 300);
-        long id = campaigns.create(name == null || name.isBlank() ? issue.name() : name, issue.document(), lists, at, null, segment);
+        String campaignName = name == null || name.isBlank() ? issue.name() : name;
+        long id;
+        if (body.bool("localTime")) {
+            // sendAt is a local time in each subscriber's zone; zone is the fallback for those without a valid one
+            LocalDateTime local = localWhen(body);
+            try {
+                id = campaigns.createAtLocalTime(campaignName, issue.document(), lists, local, ZoneId.of(body.string("zone", true, 64)), null, segment);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("sendAt", e.getMessage());
+            }
+        } else {
+            id = campaigns.create(campaignName, issue.document(), lists, when(body), null, segment);
+        }
         Json.send(ctx, 201, view(store.require(id)));
+    }
+
+    /** With "localTime": true, sendAt is a local date and time without offset, and zone (the fallback) is required. */
+    private LocalDateTime localWhen(Body body) {
+        if (body.bool("now")) {
+            throw ApiError.badRequest("now", "\"localTime\": true needs \"sendAt\" (a local date and time such as 2026-12-01T09:00), not \"now\"");
+        }
+        String sendAt = body.string("sendAt", false, 40);
+        if (sendAt == null) {
+            throw ApiError.badRequest("sendAt", "required with \"localTime\": true: a local date and time such as 2026-12-01T09:00");
+        }
+        LocalDateTime local;
+        try {
+            local = LocalDateTime.parse(sendAt);
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("sendAt", "'" + sendAt + "' is not a local date and time; with \"localTime\": true use 2026-12-01T09:00"
+                    + " (no offset: each subscriber's zone gives it)");
+        }
+        String zone = body.string("zone", false, 64);
+        if (zone == null) {
+            throw ApiError.badRequest("zone", "required with \"localTime\": true: the IANA zone for subscribers without a valid timezone attribute");
+        }
+        try {
+            ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw ApiError.badRequest("zone", "'" + zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
+        }
+        return local;
     }
 
     /** Null means now. */
@@ -203,6 +243,17 @@ final class CampaignsApi {
         out.put("status", c.status());
         out.put("statusReason", c.statusReason());
         out.put("sendAt", c.sendAt());
+        LocalSendTime local = store.localTime(c.id());
+        if (local == null) {
+            out.put("localTime", null);
+        } else {
+            Map<String, Object> lt = new LinkedHashMap<>();
+            lt.put("at", local.at().toString());
+            lt.put("fallbackZone", local.fallback().getId());
+            lt.put("first", local.first());
+            lt.put("last", local.last());
+            out.put("localTime", lt);
+        }
         out.put("lists", issues.campaignLists(c.id()));
         out.put("audienceFrozen", c.audienceFrozen());
         out.put("audience", c.audienceSize());
