@@ -13,6 +13,7 @@ import dev.letterpress.segment.SegmentStore;
 import dev.letterpress.subscriber.CsvImporter;
 import dev.letterpress.subscriber.NotFoundException;
 import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.CampaignStats;
 import dev.letterpress.tracking.EventStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -59,7 +60,7 @@ public final class Api {
         var subs = new SubscribersApi(subscribers, subscriberQueries, rights, limits);
         var transfer = new CsvTransfer(subscribers, importer, subscriberQueries, limits);
         var issues = new IssuesApi(renderer, campaigns, issueQueries, subscribers, mailer, limits, publicBaseUrl, clock);
-        var camps = new CampaignsApi(campaignStore, subscribers, campaigns, events, issueQueries, limits, clock);
+        var camps = new CampaignsApi(campaignStore, subscribers, campaigns, events, new CampaignStats(jdbc), issueQueries, limits, clock);
         var schedules = new SchedulesApi(weekly, subscribers, issueQueries, new SegmentStore(jdbc, clock), limits);
         var keysApi = new KeysApi(keys, limits);
         HandlerType get = HandlerType.GET;

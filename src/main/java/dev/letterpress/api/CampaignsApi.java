@@ -5,6 +5,7 @@ import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.delivery.LocalSendTime;
 import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.tracking.CampaignStats;
 import dev.letterpress.tracking.EventStore;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -28,15 +29,17 @@ final class CampaignsApi {
     private final SubscriberStore subscribers;
     private final Campaigns campaigns;
     private final EventStore events;
+    private final CampaignStats stats;
     private final IssueQueries issues;
     private final Api.Limits limits;
     private final Clock clock;
 
-    CampaignsApi(CampaignStore store, SubscriberStore subscribers, Campaigns campaigns, EventStore events, IssueQueries issues, Api.Limits limits, Clock clock) {
+    CampaignsApi(CampaignStore store, SubscriberStore subscribers, Campaigns campaigns, EventStore events, CampaignStats stats, IssueQueries issues, Api.Limits limits, Clock clock) {
         this.store = store;
         this.subscribers = subscribers;
         this.campaigns = campaigns;
         this.events = events;
+        this.stats = stats;
         this.issues = issues;
         this.limits = limits;
         this.clock = clock;
@@ -204,18 +207,27 @@ final class CampaignsApi {
         return out;
     }
 
-    /** GET /api/campaigns/{id}/statistics: ledger outcomes and events, with unique counts and rates over the sent. */
+    /**
+     * GET /api/campaigns/{id}/statistics: ledger outcomes, and events with unique counts and rates over the sent.
+     * Opens and clicks come from the rollups, split into a person's and a machine's; their "unique" and rate count
+     * the recipients a person's open or click was seen from, the only figure that does not lie (see the note).
+     */
     void statistics(Context ctx) {
         Campaign c = require(ctx);
         Map<String, Long> ledger = store.stateCounts(c.id());
-        Map<String, EventStore.Count> counts = events.counts(c.id());
+        CampaignStats.Totals totals = stats.totals(c.id());
+        Map<String, EventStore.Count> rare = events.rareCounts(c.id());
         long sent = ledger.get("sent");
         Map<String, Object> ev = new LinkedHashMap<>();
         Map<String, Object> rates = new LinkedHashMap<>();
-        for (String kind : List.of("open", "click", "unsubscribe", "bounce")) {
-            EventStore.Count n = counts.getOrDefault(kind, new EventStore.Count(0, 0));
+        ev.put("open", engagement(totals.humanOpens(), totals.machineOpens()));
+        ev.put("click", engagement(totals.humanClicks(), totals.machineClicks()));
+        rates.put("open", rate(totals.humanOpens().recipients(), sent));
+        rates.put("click", rate(totals.humanClicks().recipients(), sent));
+        for (String kind : List.of("unsubscribe", "bounce")) {
+            EventStore.Count n = rare.getOrDefault(kind, new EventStore.Count(0, 0));
             ev.put(kind, Map.of("total", n.total(), "unique", n.unique()));
-            rates.put(kind, sent == 0 ? 0.0 : Math.round(10000.0 * n.unique() / sent) / 10000.0);
+            rates.put(kind, rate(n.unique(), sent));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", c.id());
@@ -225,9 +237,23 @@ final class CampaignsApi {
         out.put("skipped", ledger.get("skipped"));
         out.put("events", ev);
         out.put("uniqueRates", rates);
-        // opens are inflated by Apple Mail Privacy Protection and clicks by link scanners: the raw numbers, labelled as such
-        out.put("note", "opens and clicks are raw counts: mail privacy proxies pre-load images and link scanners follow links");
+        // opens are inflated by Apple Mail Privacy Protection and clicks by link scanners
+        out.put("note", "open and click totals include machines (mail privacy proxies pre-load images, link scanners follow links);"
+                + " their unique counts and rates are recipients seen opening or clicking as a person");
         Json.send(ctx, 200, out);
+    }
+
+    private static Map<String, Object> engagement(CampaignStats.Count human, CampaignStats.Count machine) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("total", human.events() + machine.events());
+        out.put("unique", human.recipients());
+        out.put("human", Map.of("events", human.events(), "recipients", human.recipients()));
+        out.put("machine", Map.of("events", machine.events(), "recipients", machine.recipients()));
+        return out;
+    }
+
+    private static double rate(long n, long sent) {
+        return sent == 0 ? 0.0 : Math.round(10000.0 * n / sent) / 10000.0;
     }
 
     private Campaign require(Context ctx) {
