@@ -49,18 +49,29 @@ SELECT MIN(not_before) FROM deliveries WHERE campaign_id = ? AND state = 'waitin
 -- name: audience-count
 SELECT COUNT(*) FROM deliveries WHERE campaign_id = ?
 
--- The next batch, by keyset on subscriber_id (never OFFSET). Rows another node is claiming right now are
--- skipped, not waited for: several nodes claim disjoint batches of one campaign.
--- name: lock-batch
+-- The next batch, by keyset on subscriber_id (never OFFSET), in two steps. First the batch's last id, read
+-- without locks: campaign_id is fixed, but naming it in ORDER BY lets H2 read the primary key in order and stop at
+-- the limit (46 ms instead of 1.6 s per claim on a 300,000-row ledger).
+-- name: batch-end
 SELECT subscriber_id FROM deliveries
 WHERE campaign_id = ? AND subscriber_id > ?
   AND (state = 'queued'
        OR (state = 'deferred' AND next_attempt_at <= ?)
        OR (state = 'claimed' AND lease_until < ?))
--- campaign_id is fixed, but naming it lets H2 read the primary key in order instead of sorting every remaining
--- row: 46 ms instead of 1.6 s per claim on a 300,000-row ledger
 ORDER BY campaign_id, subscriber_id
 LIMIT ?
+
+-- Then the rows of that id range are locked. H2 does not stop at a LIMIT under FOR UPDATE: it locks and re-checks
+-- every row after the cursor, 4-12 s per claim at the start of a million-row ledger (the campaign crawled at
+-- ~10 messages/s); bounded by the batch's last id it reads only the batch (20-50 ms). Rows another node is claiming
+-- right now are skipped, not waited for: several nodes claim disjoint batches of one campaign.
+-- name: lock-batch
+SELECT subscriber_id FROM deliveries
+WHERE campaign_id = ? AND subscriber_id > ? AND subscriber_id <= ?
+  AND (state = 'queued'
+       OR (state = 'deferred' AND next_attempt_at <= ?)
+       OR (state = 'claimed' AND lease_until < ?))
+ORDER BY campaign_id, subscriber_id
 FOR UPDATE SKIP LOCKED
 
 -- The locked rows with what sending needs. "eligible" re-checks consent now, so whoever unsubscribed or got

@@ -133,7 +133,14 @@ final class Ledger {
     List<Recipient> claim(long campaignId, long after, int limit, String node, Duration lease, long[] lastSeen) {
         Instant now = clock.instant();
         return jdbc.inTransaction(c -> {
-            List<Long> locked = Jdbc.query(c, sql.get("lock-batch"), rs -> rs.getLong(1), campaignId, after, now, now, limit);
+            List<Long> candidates = Jdbc.query(c, sql.get("batch-end"), rs -> rs.getLong(1), campaignId, after, now, now, limit);
+            if (candidates.isEmpty()) {
+                return List.<Recipient>of();
+            }
+            long end = candidates.get(candidates.size() - 1);
+            List<Long> locked = Jdbc.query(c, sql.get("lock-batch"), rs -> rs.getLong(1), campaignId, after, end, now, now);
+            // the whole range is looked at: what was not locked here is another node's (or was claimed meanwhile)
+            lastSeen[0] = end;
             if (locked.isEmpty()) {
                 return List.<Recipient>of();
             }
@@ -148,7 +155,6 @@ final class Ledger {
                     rows.add(row); // rows of the range that this claim did not lock (sent, or another node's) are left out
                 }
             }
-            lastSeen[0] = locked.get(locked.size() - 1);
             List<Recipient> claimed = new ArrayList<>(rows.size());
             try (PreparedStatement claim = c.prepareStatement(sql.get("claim"));
                  PreparedStatement skip = c.prepareStatement(sql.get("skip"))) {
