@@ -5,8 +5,15 @@ INSERT INTO issues (name, document, created_at) VALUES (?, ?, ?)
 SELECT document FROM issues WHERE id = ?
 
 -- name: insert-campaign
-INSERT INTO campaigns (name, issue_id, status, send_at, schedule_id, created_at, smtp_server, segment_expression)
-VALUES (?, ?, 'scheduled', ?, ?, ?, ?, ?)
+INSERT INTO campaigns (name, issue_id, status, send_at, schedule_id, created_at, smtp_server, segment_expression,
+                       local_send_at, local_fallback_zone)
+VALUES (?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, ?)
+
+-- name: insert-local-time
+INSERT INTO campaign_local_times (campaign_id, zone, send_at) VALUES (?, ?, ?)
+
+-- name: campaign-local-time
+SELECT local_send_at, local_fallback_zone FROM campaigns WHERE id = ?
 
 -- name: campaign-smtp-server
 SELECT smtp_server FROM campaigns WHERE id = ?

@@ -1,17 +1,17 @@
 -- name: insert-schedule
-INSERT INTO weekly_schedules (name, days, local_time, zone, created_at) VALUES (?, ?, ?, ?, ?)
+INSERT INTO weekly_schedules (name, days, local_time, zone, created_at, segment_name, per_recipient_time) VALUES (?, ?, ?, ?, ?, ?, ?)
 
 -- name: insert-schedule-list
 INSERT INTO weekly_schedule_lists (schedule_id, list_id) VALUES (?, ?)
 
 -- name: schedule-by-id
-SELECT id, name, days, local_time, zone FROM weekly_schedules WHERE id = ?
+SELECT id, name, days, local_time, zone, segment_name, per_recipient_time FROM weekly_schedules WHERE id = ?
 
 -- name: schedule-by-name
-SELECT id, name, days, local_time, zone FROM weekly_schedules WHERE name = ?
+SELECT id, name, days, local_time, zone, segment_name, per_recipient_time FROM weekly_schedules WHERE name = ?
 
 -- name: all-schedules
-SELECT id, name, days, local_time, zone FROM weekly_schedules ORDER BY name
+SELECT id, name, days, local_time, zone, segment_name, per_recipient_time FROM weekly_schedules ORDER BY name
 
 -- name: schedule-list-ids
 SELECT list_id FROM weekly_schedule_lists WHERE schedule_id = ? ORDER BY list_id

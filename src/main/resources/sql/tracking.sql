@@ -19,6 +19,12 @@ INSERT INTO events (campaign_id, subscriber_id, kind, link_id, detail, user_agen
 -- name: event-counts
 SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM events WHERE campaign_id = ? GROUP BY kind
 
+-- Unsubscribes and bounces: few rows each, read through the (campaign_id, kind) index. Opens and clicks, which
+-- can be millions, are read from the rollups (CampaignStats) instead.
+-- name: rare-event-counts
+SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM events
+WHERE campaign_id = ? AND kind IN ('unsubscribe', 'bounce') GROUP BY kind
+
 -- name: resubscribe-undone
 UPDATE subscriptions SET status = 'confirmed', consent_at = ?, consent_source = ?, updated_at = ?
 WHERE subscriber_id = ? AND status = 'unsubscribed' AND consent_source = ?

@@ -112,9 +112,9 @@ public final class App implements AutoCloseable {
         this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
         this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock,
                 config.smtpServers().stream().map(Config.Smtp::name).collect(java.util.stream.Collectors.toSet()));
-        this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, clock);
-        scheduling.wire(engine, weekly);
         this.segments = new SegmentStore(jdbc, clock);
+        this.weekly = new WeeklySchedules(jdbc, subscribers, campaigns, scheduling, segments, clock);
+        scheduling.wire(engine, weekly);
         this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
         this.consent = new ConsentLog(jdbc, secret, clock);

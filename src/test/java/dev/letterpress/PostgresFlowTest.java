@@ -44,6 +44,21 @@ class PostgresFlowTest {
             assertThat(smtp.getReceivedMessages()).hasSize(2);
             assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 2L);
 
+            // opens and clicks reach the report rollups through PostgreSQL's MERGE: two opens of one reader (one
+            // unique), a click; delivered an hour ago so that the at-delivery machine rules stay out of it
+            long ada = app.subscribers.findByEmail("ada@example.com").orElseThrow().id();
+            app.db.jdbc().update("UPDATE deliveries SET updated_at = ? WHERE campaign_id = ?", java.time.Instant.now().minusSeconds(3600), campaign);
+            long link = app.links.idFor(campaign, "https://example.com/pg");
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (String u : List.of(app.urls.open(campaign, ada), app.urls.open(campaign, ada), app.urls.click(campaign, ada, link))) {
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(u)).header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0").build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+            }
+            app.eventBuffer.flush();
+            var totals = new dev.letterpress.tracking.CampaignStats(app.db.jdbc()).totals(campaign);
+            assertThat(totals.humanOpens()).isEqualTo(new dev.letterpress.tracking.CampaignStats.Count(2, 1));
+            assertThat(totals.humanClicks()).isEqualTo(new dev.letterpress.tracking.CampaignStats.Count(1, 1));
+
             var schedule = app.weekly.create("Monday", "MON", "09:00", "Europe/Berlin", List.of("Weekly"));
             assertThat(app.weekly.nextFire(schedule.id())).isNotNull();
             app.weekly.enqueue("Monday", "next", TestSupport.demoIssue());

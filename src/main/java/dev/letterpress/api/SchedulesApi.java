@@ -1,6 +1,7 @@
 package dev.letterpress.api;
 
 import dev.letterpress.schedule.WeeklySchedules;
+import dev.letterpress.segment.SegmentStore;
 import dev.letterpress.subscriber.SubscriberStore;
 import io.javalin.http.Context;
 import java.time.DateTimeException;
@@ -27,8 +28,10 @@ final class SchedulesApi {
     private final SubscriberStore subscribers;
     private final IssueQueries issues;
     private final Api.Limits limits;
+    private final SegmentStore segments;
 
-    SchedulesApi(WeeklySchedules weekly, SubscriberStore subscribers, IssueQueries issues, Api.Limits limits) {
+    SchedulesApi(WeeklySchedules weekly, SubscriberStore subscribers, IssueQueries issues, SegmentStore segments, Api.Limits limits) {
+        this.segments = segments;
         this.weekly = weekly;
         this.subscribers = subscribers;
         this.issues = issues;
@@ -39,9 +42,12 @@ final class SchedulesApi {
         Json.send(ctx, 200, weekly.all().stream().map(this::view).toList());
     }
 
-    /** POST /api/schedules {name, days: ["MON","THU"], time: "09:00", zone: "Europe/Berlin", lists: [...]} */
+    /**
+     * POST /api/schedules {name, days: ["MON","THU"], time: "09:00", zone: "Europe/Berlin", lists: [...], segment?, localTime?}:
+     * segment names a saved segment; localTime true sends at the time in each subscriber's zone (zone is the fallback).
+     */
     void create(Context ctx) {
-        Body body = Json.object(ctx, limits.maxBodyBytes()).only("name", "days", "time", "zone", "lists");
+        Body body = Json.object(ctx, limits.maxBodyBytes()).only("name", "days", "time", "zone", "lists", "segment", "localTime");
         String name = body.requireString("name", 200);
         if (name.isBlank()) {
             throw ApiError.badRequest("name", "must not be blank");
@@ -64,10 +70,14 @@ final class SchedulesApi {
         }
         List<String> lists = body.strings("lists", true, 100, 200);
         ListsApi.resolve(subscribers, lists, "lists");
+        String segment = body.string("segment", false, 100);
+        if (segment != null && segments.find(segment).isEmpty()) {
+            throw ApiError.badRequest("segment", "no saved segment named '" + segment + "'; create it with: letterpress segments create NAME EXPR");
+        }
         if (weekly.all().stream().anyMatch(s -> s.name().equals(name))) {
             throw ApiError.conflict("name", "a schedule named '" + name + "' already exists");
         }
-        var s = weekly.create(name, String.join(",", days), time, zone, lists);
+        var s = weekly.create(name, String.join(",", days), time, zone, lists, segment, body.bool("localTime"));
         Json.send(ctx, 201, view(s));
     }
 
@@ -109,6 +119,8 @@ final class SchedulesApi {
         out.put("days", List.of(s.days().split(",")));
         out.put("time", s.localTime());
         out.put("zone", s.zone());
+        out.put("segment", s.segmentName());
+        out.put("localTime", s.perRecipientTime());
         out.put("lists", issues.scheduleLists(s.id()));
         out.put("nextFire", weekly.nextFire(s.id()));
         out.put("ready", weekly.readyCount(s.id()));
@@ -135,7 +147,8 @@ final class SchedulesApi {
     }
 
     static List<Instant> firings(WeeklySchedules.Schedule s, Instant first, int n) {
-        ZoneId zone = ZoneId.of(s.zone());
+        // the trigger's zone: with per-recipient time, UTC+14, where each firing's day reaches the time first
+        ZoneId zone = s.triggerZone();
         LocalTime time = LocalTime.parse(s.localTime());
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         for (String d : s.days().split(",")) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** Benchmarks that live with the code. Numbers are whole-process and machine-dependent: compare runs side by side. */
 @Command(name = "bench", description = "Benchmarks (not tests): print throughput figures.", subcommands = {BenchCommand.Import.class, BenchSendCommand.class,
-        BenchTrackingCommand.Tokens.class, BenchTrackingCommand.Events.class})
+        BenchTrackingCommand.Tokens.class, BenchTrackingCommand.Events.class, BenchSizeCommand.class})
 final class BenchCommand {
     @picocli.CommandLine.ParentCommand
     Main main;
@@ -68,10 +68,14 @@ final class BenchCommand {
                 return 0;
             } finally {
                 if (temporary) {
-                    try (Stream<Path> paths = Files.walk(work)) {
-                        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
+                    deleteTree(work);
                 }
+            }
+        }
+
+        static void deleteTree(Path dir) throws IOException {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
 

@@ -2,6 +2,7 @@ package dev.letterpress.cli;
 
 import dev.letterpress.App;
 import dev.letterpress.delivery.Campaign;
+import dev.letterpress.delivery.LocalSendTime;
 import dev.letterpress.issue.IssueInvalidException;
 import dev.letterpress.linkcheck.LinkCheckOptions;
 import dev.letterpress.linkcheck.LinkResult;
@@ -86,12 +87,17 @@ final class CampaignsCommand {
         @Option(names = "--segment", paramLabel = "NAME", description = "Only the lists' subscribers in this saved segment (letterpress segments create); its expression is copied into the campaign.")
         String segment;
 
-        @ArgGroup(exclusive = true, multiplicity = "1")
+        // optional for picocli so that a missing --at with --local-time gets our message, which names --local-time
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
         When when;
 
         @Option(names = "--utm", arity = "0..1", fallbackValue = "", paramLabel = "CAMPAIGN",
                 description = "Append utm_source (the newsletter), utm_medium=email and utm_campaign (this value; default: the campaign name as a slug) to the issue's links.")
         String utm;
+
+        @Option(names = "--local-time", description = "Send at --at in each subscriber's own time zone (their timezone attribute; --zone for"
+                + " those without a valid one), from when the first zone reaches that time until the last does.")
+        boolean localTime;
 
         @Option(names = "--check-links", description = "Check the issue's links first; with broken ones, list them and schedule nothing.")
         boolean checkLinks;
@@ -101,8 +107,12 @@ final class CampaignsCommand {
 
         @Override
         public Integer call() throws Exception {
+            LocalDateTime local = localTime ? parseLocal(when) : null;
+            if (when == null) {
+                throw new IllegalArgumentException("say when: --now, or --at 2026-12-01T09:00 [--zone Europe/Berlin]");
+            }
             String json = IssuesCommand.read(issue);
-            Instant at = when.now ? null : parseAt(when.at.time, when.at.zone);
+            Instant at = when.now || localTime ? null : parseAt(when.at.time, when.at.zone);
             if (checkLinks || scheduleAnyway) {
                 Integer refused = preflight(json);
                 if (refused != null) {
@@ -112,15 +122,19 @@ final class CampaignsCommand {
             try (App app = parent.main.app()) {
                 String campaignName = name != null ? name : app.renderer.parse(json).subject();
                 String expression = segment == null ? null : app.segments.require(segment).expression();
-                long id = app.campaigns.create(campaignName, json, lists, at, smtpServer, expression);
+                long id = local != null
+                        ? app.campaigns.createAtLocalTime(campaignName, json, lists, local, ZoneId.of(when.at.zone), smtpServer, expression)
+                        : app.campaigns.create(campaignName, json, lists, at, smtpServer, expression);
                 if (utm != null) {
                     // links are registered when the first message renders, after the audience has been frozen:
                     // long after this update, so every link gets the parameters
                     app.links.setUtm(id, utmValue(utm, campaignName));
                 }
                 Campaign c = app.campaignStore.require(id);
-                System.out.println("Campaign #" + id + " \"" + c.name() + "\" scheduled for " + c.sendAt()
-                        + (when.now ? " (now)" : "") + "; a running `letterpress serve` sends it. Follow it with: letterpress campaigns status " + id);
+                LocalSendTime lt = app.campaignStore.localTime(id);
+                System.out.println("Campaign #" + id + " \"" + c.name() + "\" scheduled for " + (lt == null ? c.sendAt() + (when.now ? " (now)" : "")
+                        : lt.at() + " in each subscriber's time zone (fallback " + lt.fallback() + "), from " + c.sendAt() + " until " + lt.last())
+                        + "; a running `letterpress serve` sends it. Follow it with: letterpress campaigns status " + id);
                 return 0;
             } catch (IssueInvalidException e) {
                 return IssuesCommand.report(e, issue);
@@ -145,6 +159,29 @@ final class CampaignsCommand {
                 System.out.println("Scheduling anyway with " + broken + " broken link" + (broken == 1 ? "" : "s") + " (--schedule-anyway).");
             }
             return null;
+        }
+    }
+
+    /** --at as a local date and time for --local-time, which needs --at and --zone (the fallback zone). */
+    static LocalDateTime parseLocal(When when) {
+        if (when == null || when.now || when.at == null) {
+            throw new IllegalArgumentException("--local-time needs --at with a local date and time, e.g. --at 2026-12-01T09:00 --zone Europe/Berlin"
+                    + " (each subscriber gets it at 09:00 in their own zone)");
+        }
+        if (when.at.zone == null) {
+            throw new IllegalArgumentException("--local-time needs --zone: the time zone for subscribers without a valid timezone attribute,"
+                    + " e.g. --zone Europe/Berlin");
+        }
+        try {
+            ZoneId.of(when.at.zone);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--zone '" + when.at.zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
+        }
+        try {
+            return LocalDateTime.parse(when.at.time.strip().replace(' ', 'T'));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--at '" + when.at.time + "' is not a local date and time; with --local-time use 2026-12-01T09:00"
+                    + " (no offset: the offset is each subscriber's own)");
         }
     }
 
@@ -174,6 +211,12 @@ final class CampaignsCommand {
                 System.out.println("  send at   " + c.sendAt() + (c.startedAt() == null ? "" : "   started " + c.startedAt())
                         + (c.finishedAt() == null ? "" : "   finished " + c.finishedAt()));
                 System.out.println("  audience  " + (c.audienceFrozen() ? c.audienceSize() + " recipients (frozen)" : "not frozen yet"));
+                LocalSendTime lt = app.campaignStore.localTime(id);
+                if (lt != null) {
+                    System.out.println("  local     " + lt.at() + " in each subscriber's time zone (fallback " + lt.fallback() + "): from "
+                            + lt.first() + " until " + lt.last() + "; " + app.campaignStore.stateCounts(id).get("waiting")
+                            + " waiting for their local time");
+                }
                 StringBuilder ledger = new StringBuilder("  ledger   ");
                 app.campaignStore.stateCounts(id).forEach((state, n) -> ledger.append(' ').append(state).append(' ').append(n).append(" |"));
                 System.out.println(ledger.substring(0, ledger.length() - 2));

@@ -40,12 +40,20 @@ final class SchedulesCommand {
             @Option(names = "--list", required = true, paramLabel = "NAME", description = "Target list; repeat for several.")
             List<String> lists;
 
+            @Option(names = "--segment", paramLabel = "NAME", description = "Only the lists' subscribers in this saved segment; each firing"
+                    + " copies its expression as it is then.")
+            String segment;
+
+            @Option(names = "--local-time", description = "Send at --time in each subscriber's own time zone (their timezone attribute; --zone"
+                    + " for those without a valid one); each firing starts when the first zone on Earth (UTC+14) reaches that time.")
+            boolean localTime;
+
             @Override
             public void run() {
                 try (App app = weekly.parent.main.app()) {
-                    var s = app.weekly.create(name, days, time, zone, lists);
-                    System.out.println("Weekly schedule #" + s.id() + " \"" + s.name() + "\": " + s.days() + " at " + s.localTime() + " "
-                            + s.zone() + "; next firing " + app.weekly.nextFire(s.id()) + ". Queue issues with: letterpress schedules weekly enqueue");
+                    var s = app.weekly.create(name, days, time, zone, lists, segment, localTime);
+                    System.out.println("Weekly schedule #" + s.id() + " \"" + s.name() + "\": " + describe(s, " at ")
+                            + "; next firing " + app.weekly.nextFire(s.id()) + ". Queue issues with: letterpress schedules weekly enqueue");
                 }
             }
         }
@@ -76,6 +84,12 @@ final class SchedulesCommand {
         }
     }
 
+    /** "MON,THU at 09:00 Europe/Berlin" ({@code at} " at ") or as {@code schedules list} has it ({@code at} " "). */
+    static String describe(dev.letterpress.schedule.WeeklySchedules.Schedule s, String at) {
+        return s.days() + at + s.localTime() + (s.perRecipientTime() ? " in each subscriber's time zone (fallback " + s.zone() + ")" : " " + s.zone())
+                + (s.segmentName() == null ? "" : ", segment " + s.segmentName());
+    }
+
     @Command(name = "list", description = "Weekly schedules with their next firing, queue and recent runs.")
     static final class ListAll implements Runnable {
         @ParentCommand
@@ -85,7 +99,7 @@ final class SchedulesCommand {
         public void run() {
             try (App app = parent.main.app()) {
                 for (var s : app.weekly.all()) {
-                    System.out.println("#" + s.id() + " " + s.name() + ": " + s.days() + " " + s.localTime() + " " + s.zone()
+                    System.out.println("#" + s.id() + " " + s.name() + ": " + describe(s, " ")
                             + ", next " + app.weekly.nextFire(s.id()) + ", " + app.weekly.readyCount(s.id()) + " issue(s) ready");
                     for (var r : app.weekly.runs(s.id(), 5)) {
                         System.out.println("    " + r.firedAt() + " " + r.outcome() + (r.campaignId() == null ? "" : " campaign #" + r.campaignId())

@@ -45,13 +45,37 @@ public final class CampaignStore {
 
     /** As above, narrowed to subscribers matching a segment expression ({@code segment} null: the whole lists). */
     public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer, String segment) {
+        return create(name, issueId, listIds, sendAt, scheduleId, smtpServer, segment, null);
+    }
+
+    /**
+     * As above, at {@code localTime} in each recipient's zone ({@code localTime} null: at {@code sendAt} for everyone).
+     * With a local time, {@code sendAt} should be its {@link LocalSendTime#first()}: the audience freezes then.
+     */
+    public long create(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer, String segment,
+                       LocalSendTime localTime) {
         return jdbc.inTransaction(c -> {
-            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant(), smtpServer, segment);
+            long id = Jdbc.insert(c, sql.get("insert-campaign"), name, issueId, sendAt, scheduleId, clock.instant(), smtpServer, segment,
+                    localTime == null ? null : localTime.at().toString(), localTime == null ? null : localTime.fallback().getId());
             for (long listId : listIds) {
                 Jdbc.update(c, sql.get("insert-campaign-list"), id, listId);
             }
+            if (localTime != null) {
+                try (var ps = c.prepareStatement(sql.get("insert-local-time"))) {
+                    for (var zone : localTime.everyZone().entrySet()) {
+                        Jdbc.bind(ps, id, zone.getKey(), zone.getValue());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
             return id;
         });
+    }
+
+    /** The campaign's per-recipient local time, or null when everyone gets it at its send time. */
+    public LocalSendTime localTime(long id) {
+        return jdbc.firstOrNull(sql.get("campaign-local-time"), rs -> LocalSendTime.fromColumns(rs.getString(1), rs.getString(2)), id);
     }
 
     /** The segment expression narrowing the campaign's audience, or null for the whole lists. */
@@ -111,7 +135,7 @@ public final class CampaignStore {
     /** Ledger rows per state, every state present (zero when empty). */
     public Map<String, Long> stateCounts(long campaignId) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String s : List.of("queued", "claimed", "sent", "deferred", "failed", "skipped")) {
+        for (String s : List.of("queued", "waiting", "claimed", "sent", "deferred", "failed", "skipped")) {
             counts.put(s, 0L);
         }
         jdbc.query(ledger.get("state-counts"), rs -> counts.put(rs.getString("state"), rs.getLong("n")), campaignId);

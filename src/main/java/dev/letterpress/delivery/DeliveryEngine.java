@@ -115,6 +115,12 @@ public final class DeliveryEngine {
             int size = ledger.freeze(campaignId);
             log.info("campaign {}: audience frozen, {} recipients", campaignId, size);
         }
+        if (campaigns.localTime(campaignId) != null) {
+            int due = ledger.releaseDue(campaignId);
+            if (due > 0) {
+                log.info("campaign {}: local time reached for {} more recipients", campaignId, due);
+            }
+        }
         MailComposer composer;
         try {
             var prepared = renderer.prepare(renderer.parse(campaigns.issueDocument(c.issueId())));
@@ -172,9 +178,13 @@ public final class DeliveryEngine {
         }
         Instant lease = counts.get("claimed") > 0 ? ledger.nextLeaseExpiry(campaignId) : null;
         Instant retry = counts.get("deferred") > 0 ? ledger.nextRetry(campaignId) : null;
-        if (lease != null || retry != null) {
-            Instant at = lease == null ? retry : retry == null ? lease : (lease.isBefore(retry) ? lease : retry);
-            String why = counts.get("deferred") + " deferred, " + counts.get("claimed") + " claimed elsewhere; next try at " + at;
+        // rows waiting for their local time: the run ends, and the next one starts when the next zone's time comes
+        // (a Quartz trigger, not a waiting thread or connection)
+        Instant local = counts.get("waiting") > 0 ? ledger.nextLocalTime(campaignId) : null;
+        Instant at = earliest(earliest(lease, retry), local);
+        if (at != null) {
+            String why = (lease == null && retry == null ? "" : counts.get("deferred") + " deferred, " + counts.get("claimed") + " claimed elsewhere; ")
+                    + (local == null ? "" : counts.get("waiting") + " waiting for their local time; ") + "next try at " + at;
             campaigns.setStatus(campaignId, Campaign.RUNNING, why);
             return new Result(Result.Kind.RETRY_LATER, at, why);
         }
@@ -183,6 +193,10 @@ public final class DeliveryEngine {
         links.evict(campaignId);
         log.info("campaign {} finished: {}", campaignId, summary);
         return new Result(Result.Kind.FINISHED, null, summary);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
     }
 
     /** One pass over the ledger by keyset, shared by the workers of a run. */

@@ -20,7 +20,8 @@ import javax.sql.DataSource;
 /**
  * The per-recipient delivery ledger. A row's state moves only after the fact it records: {@code sent} after
  * the SMTP server accepted the message, {@code claimed} before it is handed to SMTP. Batches are claimed by
- * keyset on subscriber id.
+ * keyset on subscriber id. With a local time per recipient, rows whose time has not come are {@code waiting}, which
+ * no claim takes; {@link #releaseDue} queues them once their time has come.
  */
 final class Ledger {
     record Recipient(Subscriber subscriber, long listId, String listName, int attempts, Instant firstFailedAt) {}
@@ -77,12 +78,17 @@ final class Ledger {
         // a segment narrows the lists' audience: its compiled condition (values always bound) joins the slice query
         String expression = jdbc.firstOrNull(campaigns.get("campaign-segment"), rs -> rs.getString(1), campaignId);
         SqlFilter segment = expression == null ? null : Segment.parse(expression).filter("s");
-        String slice = segment == null ? sql.get("freeze-slice")
-                : sql.get("freeze-slice").replace("GROUP BY s.id", "AND (" + segment.sql() + ")\nGROUP BY s.id");
+        // at a local time in each subscriber's zone, every row gets its own not_before
+        LocalSendTime local = localTime(campaignId);
+        String base = sql.get(local == null ? "freeze-slice" : "freeze-slice-local-time");
+        String slice = segment == null ? base : base.replace("GROUP BY s.id", "AND (" + segment.sql() + ")\nGROUP BY s.id");
+        Instant fallback = local == null ? null : local.instantFor(null);
         for (long from = 0; from < bound[1]; from += freezeSlice) {
             long lo = from;
             long hi = Math.min(from + freezeSlice, bound[1]);
-            List<Object> params = new ArrayList<>(List.of(campaignId, clock.instant(), campaignId, lo, hi, campaignId));
+            Instant now = clock.instant();
+            List<Object> params = local == null ? new ArrayList<>(List.of(campaignId, now, campaignId, lo, hi, campaignId))
+                    : new ArrayList<>(List.of(campaignId, fallback, now, now, fallback, campaignId, lo, hi, campaignId));
             if (segment != null) {
                 params.addAll(segment.parameters());
             }
@@ -97,6 +103,29 @@ final class Ledger {
         return jdbc.update(campaigns.get("mark-frozen"), size, campaignId) == 0 ? -1 : size;
     }
 
+    private LocalSendTime localTime(long campaignId) {
+        return jdbc.firstOrNull(campaigns.get("campaign-local-time"), rs -> LocalSendTime.fromColumns(rs.getString(1), rs.getString(2)), campaignId);
+    }
+
+    /**
+     * Queues the waiting rows whose local time has come, in slices of subscriber ids like the freeze; returns how
+     * many. Idempotent, and cheap when nothing waits: each slice is a range of the state index.
+     */
+    int releaseDue(long campaignId) {
+        var bound = jdbc.one(campaigns.get("audience-bound"), rs -> rs.getLong(2), campaignId).orElse(0L);
+        Instant now = clock.instant();
+        int released = 0;
+        for (long from = 0; from < bound; from += freezeSlice) {
+            released += jdbc.update(sql.get("release-due"), now, campaignId, from, Math.min(from + freezeSlice, bound), now);
+        }
+        return released;
+    }
+
+    /** When the next waiting row's local time comes, or null when none waits. */
+    Instant nextLocalTime(long campaignId) {
+        return jdbc.one(sql.get("next-local-time"), rs -> Jdbc.instant(rs, 1), campaignId).orElse(null);
+    }
+
     /**
      * Claims the next batch after {@code after}: eligible rows become {@code claimed} with a lease; rows whose
      * subscriber left or got suppressed since the freeze become {@code skipped}. Returns the claimed rows.
@@ -104,7 +133,14 @@ final class Ledger {
     List<Recipient> claim(long campaignId, long after, int limit, String node, Duration lease, long[] lastSeen) {
         Instant now = clock.instant();
         return jdbc.inTransaction(c -> {
-            List<Long> locked = Jdbc.query(c, sql.get("lock-batch"), rs -> rs.getLong(1), campaignId, after, now, now, limit);
+            List<Long> candidates = Jdbc.query(c, sql.get("batch-end"), rs -> rs.getLong(1), campaignId, after, now, now, limit);
+            if (candidates.isEmpty()) {
+                return List.<Recipient>of();
+            }
+            long end = candidates.get(candidates.size() - 1);
+            List<Long> locked = Jdbc.query(c, sql.get("lock-batch"), rs -> rs.getLong(1), campaignId, after, end, now, now);
+            // the whole range is looked at: what was not locked here is another node's (or was claimed meanwhile)
+            lastSeen[0] = end;
             if (locked.isEmpty()) {
                 return List.<Recipient>of();
             }
@@ -119,7 +155,6 @@ final class Ledger {
                     rows.add(row); // rows of the range that this claim did not lock (sent, or another node's) are left out
                 }
             }
-            lastSeen[0] = locked.get(locked.size() - 1);
             List<Recipient> claimed = new ArrayList<>(rows.size());
             try (PreparedStatement claim = c.prepareStatement(sql.get("claim"));
                  PreparedStatement skip = c.prepareStatement(sql.get("skip"))) {
@@ -214,7 +249,7 @@ final class Ledger {
     /** Whether some node could claim a row right now. */
     boolean hasClaimable(long campaignId) {
         Instant now = clock.instant();
-        return jdbc.one(sql.get("claimable"), rs -> Boolean.TRUE, campaignId, now, now).isPresent();
+        return jdbc.one(sql.get("claimable"), rs -> Boolean.TRUE, campaignId, campaignId, now, campaignId, now).isPresent();
     }
 
     Instant nextRetry(long campaignId) {

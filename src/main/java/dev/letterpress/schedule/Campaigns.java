@@ -2,11 +2,14 @@ package dev.letterpress.schedule;
 
 import dev.letterpress.delivery.Campaign;
 import dev.letterpress.delivery.CampaignStore;
+import dev.letterpress.delivery.LocalSendTime;
 import dev.letterpress.render.IssueRenderer;
 import dev.letterpress.subscriber.MailingList;
 import dev.letterpress.subscriber.SubscriberStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -52,6 +55,28 @@ public final class Campaigns {
      * copied into the campaign; null: everyone on the lists). A bad expression is refused with its column.
      */
     public long create(String name, String issueJson, List<String> listNames, Instant sendAt, String smtpServer, String segment) {
+        return create(name, issueJson, listNames, sendAt, smtpServer, segment, null);
+    }
+
+    /**
+     * Per-recipient local time ("Timewarp"): as above, but each subscriber gets the campaign at {@code localTime}
+     * (e.g. 2026-12-01T09:00) in their own zone, from their {@code timezone} attribute, or in {@code fallbackZone}
+     * when that is missing or not a known IANA zone. The campaign starts (freezing its audience) when the first zone
+     * on Earth reaches that time (UTC+14) and is done when the last (UTC-12) has, retries apart. Refused when even
+     * the last zone's time is past.
+     */
+    public long createAtLocalTime(String name, String issueJson, List<String> listNames, LocalDateTime localTime, ZoneId fallbackZone,
+                                  String smtpServer, String segment) {
+        LocalSendTime local = new LocalSendTime(localTime, fallbackZone);
+        if (local.last().isBefore(clock.instant())) {
+            throw new IllegalArgumentException("local time " + local.at() + " has passed in every time zone (the last one reached it at "
+                    + local.last() + "); pick a later time");
+        }
+        return create(name, issueJson, listNames, null, smtpServer, segment, local);
+    }
+
+    private long create(String name, String issueJson, List<String> listNames, Instant sendAt, String smtpServer, String segment,
+                        LocalSendTime local) {
         if (segment != null) {
             dev.letterpress.segment.Segment.parse(segment); // throws SegmentSyntaxException naming the column
         }
@@ -64,17 +89,19 @@ public final class Campaigns {
         }
         List<Long> listIds = listNames.stream().map(subscribers::requireList).map(MailingList::id).toList();
         long issueId = saveIssue(name, issueJson);
-        return createForIssue(name, issueId, listIds, sendAt, null, smtpServer, segment);
+        return createForIssue(name, issueId, listIds, sendAt, null, smtpServer, segment, local);
     }
 
     long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId) {
-        return createForIssue(name, issueId, listIds, sendAt, scheduleId, null, null);
+        return createForIssue(name, issueId, listIds, sendAt, scheduleId, null, null, null);
     }
 
-    private long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer,
-                                String segment) {
-        Instant when = sendAt == null ? clock.instant() : sendAt;
-        long id = store.create(name, issueId, listIds, when, scheduleId, smtpServer, segment);
+    /** {@code local} non-null: at that local time per recipient, starting at its first zone (or now, if that passed). */
+    long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer,
+                        String segment, LocalSendTime local) {
+        Instant now = clock.instant();
+        Instant when = local != null ? (local.first().isAfter(now) ? local.first() : now) : sendAt == null ? now : sendAt;
+        long id = store.create(name, issueId, listIds, when, scheduleId, smtpServer, segment, local);
         scheduling.scheduleCampaign(id, when);
         return id;
     }

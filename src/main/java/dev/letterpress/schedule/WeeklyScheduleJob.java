@@ -18,7 +18,9 @@ final class WeeklyScheduleJob implements Job {
     public void execute(JobExecutionContext context) throws JobExecutionException {
         long scheduleId = context.getMergedJobDataMap().getLong(Scheduling.SCHEDULE_ID);
         try {
-            weekly.fire(scheduleId);
+            // the planned time, not now: a firing delayed by downtime still belongs to its own date
+            java.util.Date planned = context.getScheduledFireTime();
+            weekly.fire(scheduleId, planned == null ? java.time.Instant.now() : planned.toInstant());
         } catch (RuntimeException e) {
             throw new JobExecutionException("weekly schedule #" + scheduleId + ": " + e.getMessage(), e, false);
         }

@@ -2,6 +2,9 @@ package dev.letterpress.schedule;
 
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
+import dev.letterpress.delivery.LocalSendTime;
+import dev.letterpress.segment.SavedSegment;
+import dev.letterpress.segment.SegmentStore;
 import dev.letterpress.subscriber.MailingList;
 import dev.letterpress.subscriber.NotFoundException;
 import dev.letterpress.subscriber.SubscriberStore;
@@ -9,6 +12,8 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -29,7 +34,19 @@ import org.slf4j.LoggerFactory;
 public final class WeeklySchedules {
     private static final Logger log = LoggerFactory.getLogger(WeeklySchedules.class);
 
-    public record Schedule(long id, String name, String days, String localTime, String zone) {}
+    /**
+     * {@code segmentName}: a saved segment narrowing the lists (null: whole lists); {@code perRecipientTime}: each
+     * subscriber gets it at {@code localTime} in their own zone, {@code zone} being the fallback.
+     */
+    public record Schedule(long id, String name, String days, String localTime, String zone, String segmentName, boolean perRecipientTime) {
+        /**
+         * The zone the trigger's cron runs in: the schedule's own, or with per-recipient time UTC+14, where the day's
+         * time comes first on Earth (up to 26 hours before the schedule's own zone), so no subscriber gets it late.
+         */
+        public ZoneId triggerZone() {
+            return perRecipientTime ? LocalSendTime.FIRST_ZONE : ZoneId.of(zone);
+        }
+    }
 
     public record Run(Instant firedAt, String outcome, Long campaignId, String note) {}
 
@@ -38,9 +55,11 @@ public final class WeeklySchedules {
     private final SubscriberStore subscribers;
     private final Campaigns campaigns;
     private final Scheduling scheduling;
+    private final SegmentStore segments;
     private final Clock clock;
 
-    public WeeklySchedules(Jdbc jdbc, SubscriberStore subscribers, Campaigns campaigns, Scheduling scheduling, Clock clock) {
+    public WeeklySchedules(Jdbc jdbc, SubscriberStore subscribers, Campaigns campaigns, Scheduling scheduling, SegmentStore segments, Clock clock) {
+        this.segments = segments;
         this.jdbc = jdbc;
         this.subscribers = subscribers;
         this.campaigns = campaigns;
@@ -52,6 +71,16 @@ public final class WeeklySchedules {
      * Creates a schedule. {@code days} like "MON,THU" or "monday", {@code time} "09:00", {@code zone} an IANA id.
      */
     public Schedule create(String name, String days, String time, String zone, List<String> listNames) {
+        return create(name, days, time, zone, listNames, null, false);
+    }
+
+    /**
+     * As above, narrowed to the saved segment {@code segmentName} (null: the whole lists; each firing copies the
+     * segment's expression as it is then), and with {@code perRecipientTime} at {@code time} in each subscriber's
+     * zone ({@code zone} is the fallback), the trigger firing when the first zone on Earth reaches it.
+     */
+    public Schedule create(String name, String days, String time, String zone, List<String> listNames, String segmentName,
+                           boolean perRecipientTime) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a schedule needs a name");
         }
@@ -71,20 +100,28 @@ public final class WeeklySchedules {
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone; use an IANA name such as Europe/Berlin");
         }
+        if (!perRecipientTime) {
+            refuseSkippedTimes(quartzDays, at, zoneId, clock.instant());
+        }
         if (listNames.isEmpty()) {
             throw new IllegalArgumentException("a schedule needs at least one list (--list NAME)");
         }
         List<Long> listIds = listNames.stream().map(subscribers::requireList).map(MailingList::id).toList();
+        if (segmentName != null) {
+            segments.require(segmentName); // names the command that creates it
+        }
         String hhmm = String.format(Locale.ROOT, "%02d:%02d", at.getHour(), at.getMinute());
         long id = jdbc.inTransaction(c -> {
-            long sid = Jdbc.insert(c, sql.get("insert-schedule"), name, quartzDays, hhmm, zoneId.getId(), clock.instant());
+            long sid = Jdbc.insert(c, sql.get("insert-schedule"), name, quartzDays, hhmm, zoneId.getId(), clock.instant(), segmentName,
+                    perRecipientTime);
             for (long listId : listIds) {
                 Jdbc.update(c, sql.get("insert-schedule-list"), sid, listId);
             }
             return sid;
         });
-        scheduling.scheduleWeekly(id, quartzDays, at.getHour(), at.getMinute(), zoneId);
-        return new Schedule(id, name, quartzDays, hhmm, zoneId.getId());
+        Schedule created = new Schedule(id, name, quartzDays, hhmm, zoneId.getId(), segmentName, perRecipientTime);
+        scheduling.scheduleWeekly(id, quartzDays, at.getHour(), at.getMinute(), created.triggerZone());
+        return created;
     }
 
     /** Validates the issue and puts it at the end of the schedule's queue; returns the issue id. */
@@ -95,8 +132,17 @@ public final class WeeklySchedules {
         return issueId;
     }
 
-    /** One firing: the next ready issue becomes a campaign sent now; no issue means a recorded skip. */
+    /** One firing now (see below). */
     void fire(long scheduleId) {
+        fire(scheduleId, clock.instant());
+    }
+
+    /**
+     * One firing: the next ready issue becomes a campaign sent now; no issue (or a segment deleted since) means a
+     * recorded skip and a warning. {@code scheduledAt} is the firing's planned time, which a firing delayed by downtime
+     * still sends for: with per-recipient time, its date in the first zone is the date everyone gets the issue.
+     */
+    void fire(long scheduleId, Instant scheduledAt) {
         Schedule s = find(scheduleId).orElse(null);
         if (s == null) {
             log.warn("weekly schedule #{} fired but no longer exists", scheduleId);
@@ -109,11 +155,33 @@ public final class WeeklySchedules {
             jdbc.update(sql.get("insert-run"), scheduleId, now, "skipped", null, "no ready issue in the queue");
             return;
         }
+        String expression = null;
+        if (s.segmentName() != null) {
+            Optional<SavedSegment> segment = segments.find(s.segmentName());
+            if (segment.isEmpty()) {
+                log.warn("weekly schedule '{}' fired but its segment '{}' no longer exists: skipped this week", s.name(), s.segmentName());
+                jdbc.update(sql.get("insert-run"), scheduleId, now, "skipped", null, "segment '" + s.segmentName() + "' no longer exists");
+                return;
+            }
+            expression = segment.get().expression();
+        }
+        LocalSendTime local = null;
+        String day = now.toString().substring(0, 10);
+        if (s.perRecipientTime()) {
+            LocalDate date = scheduledAt.atZone(s.triggerZone()).toLocalDate();
+            local = new LocalSendTime(LocalDateTime.of(date, LocalTime.parse(s.localTime())), ZoneId.of(s.zone()));
+            day = date.toString();
+        }
         List<Long> listIds = jdbc.query(sql.get("schedule-list-ids"), rs -> rs.getLong(1), scheduleId);
-        long campaignId = campaigns.createForIssue(s.name() + " " + now.toString().substring(0, 10), next.get()[1], listIds, now, scheduleId);
+        long campaignId = campaigns.createForIssue(s.name() + " " + day, next.get()[1], listIds, now, scheduleId, null, expression, local);
         jdbc.update(sql.get("mark-used"), campaignId, next.get()[0]);
         jdbc.update(sql.get("insert-run"), scheduleId, now, "sent", campaignId, null);
         log.info("weekly schedule '{}' started campaign #{}", s.name(), campaignId);
+    }
+
+    /** One firing now, through the scheduler (as the trigger would fire it). */
+    void fireNow(long scheduleId) {
+        scheduling.fireWeeklyNow(scheduleId);
     }
 
     public Schedule require(String name) {
@@ -142,6 +210,31 @@ public final class WeeklySchedules {
         return scheduling.nextWeeklyFire(scheduleId);
     }
 
+    /**
+     * Quartz's cron trigger silently skips a firing whose local time a daylight-saving change leaves out (02:30 on a
+     * Sunday in Berlin, on the last Sunday of March), so that week's issue would quietly not go out. Refuse such a time
+     * while it is chosen, looking at the zone's changes over the next five years. (Per-recipient schedules fire in
+     * UTC+14, which has no such changes; each subscriber's own gap moves their time forward instead.)
+     */
+    static void refuseSkippedTimes(String quartzDays, LocalTime time, ZoneId zone, Instant from) {
+        var rules = zone.getRules();
+        Set<String> days = Set.of(quartzDays.split(","));
+        Instant until = from.plus(java.time.Duration.ofDays(5 * 366));
+        for (var t = rules.nextTransition(from); t != null && t.getInstant().isBefore(until); t = rules.nextTransition(t.getInstant())) {
+            if (!t.isGap()) {
+                continue;
+            }
+            for (LocalDate d : List.of(t.getDateTimeBefore().toLocalDate(), t.getDateTimeAfter().toLocalDate())) {
+                if (days.contains(d.getDayOfWeek().name().substring(0, 3)) && rules.getValidOffsets(LocalDateTime.of(d, time)).isEmpty()) {
+                    throw new IllegalArgumentException("--time " + time + " does not exist on " + d.getDayOfWeek().name().charAt(0)
+                            + d.getDayOfWeek().name().substring(1).toLowerCase(Locale.ROOT) + " " + d + " in " + zone.getId()
+                            + " (clocks go from " + t.getDateTimeBefore().toLocalTime() + " to " + t.getDateTimeAfter().toLocalTime()
+                            + "), and the scheduler would skip that week; pick a time outside that hour");
+                }
+            }
+        }
+    }
+
     static String parseDays(String days) {
         if (days == null || days.isBlank()) {
             throw new IllegalArgumentException("--days is required, e.g. MON or MON,THU");
@@ -164,7 +257,8 @@ public final class WeeklySchedules {
     }
 
     private static Schedule schedule(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Schedule(rs.getLong("id"), rs.getString("name"), rs.getString("days"), rs.getString("local_time"), rs.getString("zone"));
+        return new Schedule(rs.getLong("id"), rs.getString("name"), rs.getString("days"), rs.getString("local_time"), rs.getString("zone"),
+                rs.getString("segment_name"), rs.getBoolean("per_recipient_time"));
     }
 
 }

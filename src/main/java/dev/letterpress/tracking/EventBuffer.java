@@ -117,6 +117,7 @@ public final class EventBuffer implements AutoCloseable {
             doNotTrack.addAll(jdbc.query(sql.get("do-not-track"), rs -> rs.getLong(1), (Object) allSubscribers.toArray(Long[]::new)));
         }
         jdbc.inTransaction(c -> {
+            Rollups rollups = new Rollups(c);
             try (PreparedStatement ps = Jdbc.prepare(c, sql.get("insert-classified-event"))) {
                 for (Hit h : batch) {
                     MachineRules.Verdict v = MachineRules.classify(h, sentAt.get(h.campaign() + ":" + h.subscriber()));
@@ -126,6 +127,9 @@ public final class EventBuffer implements AutoCloseable {
                         v = new MachineRules.Verdict(false, MachineRules.ALL_LINKS_AT_ONCE);
                     }
                     boolean anonymous = !individual || doNotTrack.contains(h.subscriber());
+                    if (h.campaign() != 0) {
+                        rollups.event(h.campaign(), anonymous || h.subscriber() == 0 ? null : h.subscriber(), h.kind(), h.linkId(), v.human(), h.at());
+                    }
                     Jdbc.bind(ps, h.campaign() == 0 ? null : h.campaign(), anonymous || h.subscriber() == 0 ? null : h.subscriber(),
                             h.kind().name().toLowerCase(Locale.ROOT), h.linkId(), null,
                             anonymous ? null : truncate(h.userAgent(), 500), h.at(), v.human(), v.reason());
@@ -134,18 +138,21 @@ public final class EventBuffer implements AutoCloseable {
                         // the burst's earlier clicks, written before or earlier in this batch (sent to the table
                         // first), were the same machine
                         ps.executeBatch();
-                        reclassifyBurst(c, h);
+                        reclassifyBurst(c, h, rollups);
                     }
                 }
                 ps.executeBatch();
             }
+            rollups.write();
             return null;
         });
     }
 
-    private void reclassifyBurst(Connection c, Hit h) throws SQLException {
-        Jdbc.update(c, sql.get("burst-reclassify"), MachineRules.ALL_LINKS_AT_ONCE, h.campaign(), h.subscriber(),
-                h.at().minus(MachineRules.BURST_WINDOW));
+    private void reclassifyBurst(Connection c, Hit h, Rollups rollups) throws SQLException {
+        Instant since = h.at().minus(MachineRules.BURST_WINDOW);
+        rollups.moveBurst(h.campaign(), h.subscriber(), since);
+        Jdbc.update(c, sql.get("burst-reclassify"), MachineRules.ALL_LINKS_AT_ONCE, h.campaign(), h.subscriber(), since);
+        rollups.settleClickFlags(h.campaign(), h.subscriber());
     }
 
     /** Waits until everything added before this call is written (tests, and the bench's event count). */

@@ -47,6 +47,13 @@ public final class EventStore {
         return out;
     }
 
+    /** Unsubscribes and bounces of one campaign: cheap at any size (opens and clicks: {@link CampaignStats}). */
+    public Map<String, Count> rareCounts(long campaign) {
+        Map<String, Count> out = new LinkedHashMap<>();
+        jdbc.query(sql.get("rare-event-counts"), rs -> out.put(rs.getString("kind"), new Count(rs.getLong("total"), rs.getLong("uniques"))), campaign);
+        return out;
+    }
+
     /** Opens and clicks of one campaign ("open", "click"), each split into human and machine. */
     public Map<String, Split> split(long campaign) {
         Map<String, long[]> acc = new LinkedHashMap<>();

@@ -156,6 +156,8 @@ class ApiIssuesCampaignsTest {
         JsonNode stats = api.get("/api/campaigns/" + id + "/statistics").json();
         assertThat(stats.path("sent").asLong()).isEqualTo(3);
         assertThat(stats.path("events").path("open").has("unique")).isTrue();
+        assertThat(stats.path("events").path("click").path("machine").has("recipients")).isTrue();
+        assertThat(stats.path("uniqueRates").path("open").isNumber()).isTrue();
         assertThat(smtp.getReceivedMessages()).hasSize(before + 3);
         assertThat(api.get("/api/campaigns").json().findValuesAsText("name")).contains("Now");
 

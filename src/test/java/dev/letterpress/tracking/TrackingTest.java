@@ -26,6 +26,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what ends up in the events table: each test uses its own recipient, so the human/machine rules of one test
  * (timing, bursts) cannot see another's clicks.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrackingTest {
     private static final String TOKEN = "[A-Za-z0-9_-]{36}";
     private static final String SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
@@ -226,6 +230,46 @@ class TrackingTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
         app.eventBuffer.flush();
         assertThat(jdbc.count("SELECT COUNT(*) FROM events")).isEqualTo(before);
+    }
+
+    /**
+     * Runs last, after the other tests' people, machines, bursts and anonymous readers: the report rollups equal
+     * what the events table holds, counted the slow way.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theReportRollupsEqualTheEventsCountedTheSlowWay() {
+        app.eventBuffer.flush();
+        CampaignStats stats = new CampaignStats(jdbc);
+        CampaignStats.Totals totals = stats.totals(campaign);
+        String count = "SELECT COUNT(*) FROM events WHERE campaign_id = ? AND kind = ? AND human = ?";
+        String distinct = "SELECT COUNT(DISTINCT e.subscriber_id) FROM events e JOIN deliveries d ON d.campaign_id = e.campaign_id"
+                + " AND d.subscriber_id = e.subscriber_id WHERE e.campaign_id = ? AND e.kind = ? AND e.human = ?";
+        List<CampaignStats.Count> fromRollups = List.of(totals.humanOpens(), totals.machineOpens(), totals.humanClicks(), totals.machineClicks());
+        List<CampaignStats.Count> counted = new ArrayList<>();
+        for (String kind : List.of("open", "click")) {
+            for (boolean human : new boolean[] {true, false}) {
+                counted.add(new CampaignStats.Count(jdbc.count(count, campaign, kind, human), jdbc.count(distinct, campaign, kind, human)));
+            }
+        }
+        assertThat(fromRollups).isEqualTo(counted);
+        // the other tests made each of the four kinds, and a burst moved a person's click to the machines'
+        assertThat(fromRollups).allSatisfy(c -> assertThat(c.events()).isPositive());
+        assertThat(totals.machineClicks().recipients()).isLessThan(totals.machineClicks().events());
+
+        List<CampaignStats.Hour> hours = stats.timeline(campaign);
+        assertThat(hours).isNotEmpty();
+        assertThat(hours.stream().mapToLong(CampaignStats.Hour::humanClicks).sum()).isEqualTo(totals.humanClicks().events());
+        assertThat(hours.stream().mapToLong(CampaignStats.Hour::machineOpens).sum()).isEqualTo(totals.machineOpens().events());
+
+        Map<Long, Long> perLink = new HashMap<>();
+        jdbc.query("SELECT link_id, COUNT(*) FROM events WHERE campaign_id = ? AND kind = 'click' AND link_id IS NOT NULL GROUP BY link_id",
+                rs -> perLink.put(rs.getLong(1), rs.getLong(2)), campaign);
+        List<CampaignStats.LinkClicks> top = stats.topLinks(campaign, 100);
+        assertThat(top).extracting(CampaignStats.LinkClicks::linkId, CampaignStats.LinkClicks::total)
+                .containsExactlyInAnyOrderElementsOf(perLink.entrySet().stream()
+                        .map(e -> org.assertj.core.groups.Tuple.tuple(e.getKey(), e.getValue())).toList());
+        assertThat(top.get(0).url()).startsWith("https://");
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+package dev.letterpress.tracking;
+
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The report rollups' share of one event-writing transaction (tables in migration V13). Opens and clicks are
+ * summed in memory per hour, link and class; a recipient's first open or click of a class marks their ledger
+ * row, and a mark that changed a row is a new unique. Everything is written by {@link #write()} inside the
+ * events' own transaction, so the rollups always equal what the events table holds, on any number of nodes.
+ */
+final class Rollups {
+    static final Sql SQL = Sql.load("rollups");
+    private static final String[] FLAGS = {"flag-open-human", "flag-open-machine", "flag-click-human", "flag-click-machine"};
+
+    private record HourKey(long campaign, String kind, boolean human, Instant hour) implements Comparable<HourKey> {
+        @Override
+        public int compareTo(HourKey o) {
+            int c = Long.compare(campaign, o.campaign);
+            c = c != 0 ? c : kind.compareTo(o.kind);
+            c = c != 0 ? c : Boolean.compare(human, o.human);
+            return c != 0 ? c : hour.compareTo(o.hour);
+        }
+    }
+
+    private record LinkKey(long campaign, long link, boolean human) implements Comparable<LinkKey> {
+        @Override
+        public int compareTo(LinkKey o) {
+            int c = Long.compare(campaign, o.campaign);
+            c = c != 0 ? c : Long.compare(link, o.link);
+            return c != 0 ? c : Boolean.compare(human, o.human);
+        }
+    }
+
+    private record UniqueKey(long campaign, String kind, boolean human) implements Comparable<UniqueKey> {
+        @Override
+        public int compareTo(UniqueKey o) {
+            int c = Long.compare(campaign, o.campaign);
+            c = c != 0 ? c : kind.compareTo(o.kind);
+            return c != 0 ? c : Boolean.compare(human, o.human);
+        }
+    }
+
+    private final Connection c;
+    // sorted, so that every node updates rollup rows in the same order: two concurrent writers cannot deadlock
+    private final Map<HourKey, long[]> hours = new TreeMap<>();
+    private final Map<LinkKey, long[]> links = new TreeMap<>();
+    private final Map<UniqueKey, long[]> uniques = new TreeMap<>();
+    private final PreparedStatement[] flags = new PreparedStatement[FLAGS.length];
+    @SuppressWarnings("unchecked")
+    private final List<UniqueKey>[] flagged = new List[FLAGS.length];
+
+    Rollups(Connection c) {
+        this.c = c;
+    }
+
+    /** An open or a click of a campaign; {@code subscriber} null when it may not be tracked individually. */
+    void event(long campaign, Long subscriber, EventStore.Kind kind, Long linkId, boolean human, Instant at) throws SQLException {
+        String k = kindName(kind);
+        add(hours, new HourKey(campaign, k, human, at.truncatedTo(ChronoUnit.HOURS)), 1);
+        if (kind == EventStore.Kind.CLICK && linkId != null) {
+            add(links, new LinkKey(campaign, linkId, human), 1);
+        }
+        if (subscriber != null) {
+            int f = (kind == EventStore.Kind.OPEN ? 0 : 2) + (human ? 0 : 1);
+            if (flags[f] == null) {
+                flags[f] = Jdbc.prepare(c, SQL.get(FLAGS[f]));
+                flagged[f] = new ArrayList<>();
+            }
+            Jdbc.bind(flags[f], campaign, subscriber);
+            flags[f].addBatch();
+            flagged[f].add(new UniqueKey(campaign, k, human));
+        }
+    }
+
+    /**
+     * Before a burst's earlier clicks are re-labelled a machine's (the caller's UPDATE): moves them from the
+     * person's sums to the machine's. Call {@link #settleClickFlags} after the UPDATE.
+     */
+    void moveBurst(long campaign, long subscriber, Instant since) throws SQLException {
+        Jdbc.query(c, SQL.get("burst-clicks"), rs -> {
+            Instant hour = Jdbc.instant(rs, 1).truncatedTo(ChronoUnit.HOURS);
+            add(hours, new HourKey(campaign, "click", true, hour), -1);
+            add(hours, new HourKey(campaign, "click", false, hour), 1);
+            long link = rs.getLong(2);
+            if (!rs.wasNull()) {
+                add(links, new LinkKey(campaign, link, true), -1);
+                add(links, new LinkKey(campaign, link, false), 1);
+            }
+            return null;
+        }, campaign, subscriber, since);
+    }
+
+    /** After a re-labelling: the recipient's click marks (and the unique counts) follow what their clicks now are. */
+    void settleClickFlags(long campaign, long subscriber) throws SQLException {
+        runFlags();
+        List<Boolean> classes = Jdbc.query(c, SQL.get("click-classes"), rs -> rs.getBoolean(1), campaign, subscriber);
+        boolean human = classes.contains(Boolean.TRUE);
+        boolean machine = classes.contains(Boolean.FALSE);
+        List<boolean[]> marked = Jdbc.query(c, SQL.get("click-flags"), rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}, campaign, subscriber);
+        if (marked.isEmpty()) {
+            return; // not a recipient (a test send): no ledger row to mark, nothing counted
+        }
+        boolean[] was = marked.get(0);
+        if (was[0] != human || was[1] != machine) {
+            Jdbc.update(c, SQL.get("set-click-flags"), human, machine, campaign, subscriber);
+            add(uniques, new UniqueKey(campaign, "click", true), Boolean.compare(human, was[0]));
+            add(uniques, new UniqueKey(campaign, "click", false), Boolean.compare(machine, was[1]));
+        }
+    }
+
+    /** Writes the sums; the caller commits. */
+    void write() throws SQLException {
+        runFlags();
+        for (PreparedStatement ps : flags) {
+            if (ps != null) {
+                ps.close();
+            }
+        }
+        merge("add-hour", hours, (k, n) -> new Object[] {k.campaign(), k.hour(), k.kind(), k.human(), n});
+        merge("add-link", links, (k, n) -> new Object[] {k.campaign(), k.link(), k.human(), n});
+        merge("add-unique", uniques, (k, n) -> new Object[] {k.campaign(), k.kind(), k.human(), n});
+    }
+
+    private void runFlags() throws SQLException {
+        for (int f = 0; f < flags.length; f++) {
+            if (flags[f] == null || flagged[f].isEmpty()) {
+                continue;
+            }
+            int[] changed = flags[f].executeBatch();
+            for (int i = 0; i < changed.length; i++) {
+                if (changed[i] > 0) {
+                    add(uniques, flagged[f].get(i), 1);
+                }
+            }
+            flagged[f].clear();
+        }
+    }
+
+    private interface Params<K> {
+        Object[] of(K key, long n);
+    }
+
+    private <K> void merge(String query, Map<K, long[]> sums, Params<K> params) throws SQLException {
+        boolean any = false;
+        try (PreparedStatement ps = Jdbc.prepare(c, SQL.get(query))) {
+            for (var e : sums.entrySet()) {
+                if (e.getValue()[0] != 0) {
+                    Jdbc.bind(ps, params.of(e.getKey(), e.getValue()[0]));
+                    ps.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static <K> void add(Map<K, long[]> sums, K key, long n) {
+        sums.computeIfAbsent(key, k -> new long[1])[0] += n;
+    }
+
+    static String kindName(EventStore.Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,63 @@
+-- Report rollups (see migration V13): written by the event writer in the events' own transaction, read by reports.
+-- MERGE is standard SQL that H2 2.x and PostgreSQL 15+ both run.
+
+-- name: add-hour
+MERGE INTO event_hours t
+USING (VALUES (CAST(? AS BIGINT), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(20)), CAST(? AS BOOLEAN), CAST(? AS BIGINT)))
+  AS v(campaign_id, hour_start, kind, human, n)
+ON t.campaign_id = v.campaign_id AND t.kind = v.kind AND t.human = v.human AND t.hour_start = v.hour_start
+WHEN MATCHED THEN UPDATE SET events = t.events + v.n
+WHEN NOT MATCHED THEN INSERT (campaign_id, hour_start, kind, human, events) VALUES (v.campaign_id, v.hour_start, v.kind, v.human, v.n)
+
+-- name: add-link
+MERGE INTO link_clicks t
+USING (VALUES (CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN), CAST(? AS BIGINT))) AS v(campaign_id, link_id, human, n)
+ON t.campaign_id = v.campaign_id AND t.link_id = v.link_id AND t.human = v.human
+WHEN MATCHED THEN UPDATE SET clicks = t.clicks + v.n
+WHEN NOT MATCHED THEN INSERT (campaign_id, link_id, human, clicks) VALUES (v.campaign_id, v.link_id, v.human, v.n)
+
+-- name: add-unique
+MERGE INTO event_uniques t
+USING (VALUES (CAST(? AS BIGINT), CAST(? AS VARCHAR(20)), CAST(? AS BOOLEAN), CAST(? AS BIGINT))) AS v(campaign_id, kind, human, n)
+ON t.campaign_id = v.campaign_id AND t.kind = v.kind AND t.human = v.human
+WHEN MATCHED THEN UPDATE SET subscribers = t.subscribers + v.n
+WHEN NOT MATCHED THEN INSERT (campaign_id, kind, human, subscribers) VALUES (v.campaign_id, v.kind, v.human, v.n)
+
+-- The first open or click of each class marks the recipient's ledger row; an update count of 1 is a new unique.
+-- name: flag-open-human
+UPDATE deliveries SET opened_human = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND opened_human = FALSE
+
+-- name: flag-open-machine
+UPDATE deliveries SET opened_machine = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND opened_machine = FALSE
+
+-- name: flag-click-human
+UPDATE deliveries SET clicked_human = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND clicked_human = FALSE
+
+-- name: flag-click-machine
+UPDATE deliveries SET clicked_machine = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND clicked_machine = FALSE
+
+-- A burst of clicks turned out to be a scanner's: the person's clicks it re-labels, before they are re-labelled.
+-- name: burst-clicks
+SELECT created_at, link_id FROM events
+WHERE campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE
+
+-- name: click-classes
+SELECT DISTINCT human FROM events WHERE campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND human IS NOT NULL
+
+-- name: click-flags
+SELECT clicked_human, clicked_machine FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?
+
+-- name: set-click-flags
+UPDATE deliveries SET clicked_human = ?, clicked_machine = ? WHERE campaign_id = ? AND subscriber_id = ?
+
+-- name: hours
+SELECT hour_start, kind, human, events FROM event_hours WHERE campaign_id = ? ORDER BY hour_start, kind, human
+
+-- name: totals
+SELECT kind, human, SUM(events) AS events FROM event_hours WHERE campaign_id = ? GROUP BY kind, human
+
+-- name: uniques
+SELECT kind, human, subscribers FROM event_uniques WHERE campaign_id = ?
+
+-- name: links
+SELECT c.link_id, l.url, c.human, c.clicks FROM link_clicks c JOIN links l ON l.id = c.link_id WHERE c.campaign_id = ?
