@@ -55,17 +55,7 @@ SELECT utm_campaign FROM campaigns WHERE id = ?
 -- name: set-campaign-utm
 UPDATE campaigns SET utm_campaign = ? WHERE id = ?
 
--- Reports (the web admin's campaign report). Opens and clicks per hour, split into a person's and a machine's.
--- name: events-by-hour
-SELECT DATE_TRUNC('hour', created_at) AS bucket, kind, human, COUNT(*) AS total
-FROM events WHERE campaign_id = ? AND kind IN ('open', 'click')
-GROUP BY DATE_TRUNC('hour', created_at), kind, human ORDER BY 1
-
--- name: top-links
-SELECT k.url, COUNT(*) AS total, COUNT(DISTINCT e.subscriber_id) AS uniques
-FROM events e JOIN links k ON k.id = e.link_id
-WHERE e.campaign_id = ? AND e.kind = 'click' GROUP BY k.url ORDER BY COUNT(*) DESC, k.url LIMIT ?
-
+-- The web admin's report: the latest bounces (few rows, through the (campaign_id, kind) index).
 -- name: recent-bounces
 SELECT e.created_at, e.detail, s.email FROM events e LEFT JOIN subscribers s ON s.id = e.subscriber_id
 WHERE e.campaign_id = ? AND e.kind = 'bounce' ORDER BY e.id DESC LIMIT ?

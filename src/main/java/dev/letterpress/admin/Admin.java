@@ -54,12 +54,13 @@ public final class Admin implements AutoCloseable {
         this.view = new AdminView(p.templates(), p.newsletterName());
         var queries = new AdminQueries(p.jdbc());
         var auth = new AuthRoutes(p.accounts(), sessions, new SignInThrottle(p.clock()), view);
-        var dashboard = new DashboardRoutes(p.campaignStore(), p.events(), queries, view, p.clock());
+        var stats = new dev.letterpress.tracking.CampaignStats(p.jdbc());
+        var dashboard = new DashboardRoutes(p.campaignStore(), p.events(), stats, queries, view, p.clock());
         var compose = new ComposeRoutes(p.types(), p.renderer(), p.campaigns(), queries, p.subscribers(), p.mailer(), p.publicBaseUrl(),
                 p.newsletterName(), view, p.clock());
         var schedule = new ScheduleRoutes(p.renderer(), p.campaigns(), queries, p.subscribers(), p.segments(), view, p.clock());
-        var report = new ReportRoutes(p.campaignStore(), p.campaigns(), p.events(), queries, view);
-        var weekly = new WeeklyRoutes(p.weekly(), p.subscribers(), queries, view);
+        var report = new ReportRoutes(p.campaignStore(), p.campaigns(), p.events(), stats, queries, view);
+        var weekly = new WeeklyRoutes(p.weekly(), p.subscribers(), p.segments(), queries, view);
         this.people = new SubscriberRoutes(p.subscribers(), p.subscriberQueries(), p.rights(), p.importer(), p.maxUploadBytes(), view);
         HandlerType get = HandlerType.GET;
         HandlerType post = HandlerType.POST;

@@ -1,6 +1,6 @@
 package dev.letterpress.admin;
 
-import dev.letterpress.tracking.EventStore;
+import dev.letterpress.tracking.CampaignStats;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,15 +28,15 @@ final class Charts {
     private Charts() {}
 
     /** Hour by hour from the first event, human and machine side by side; {@code clicks} picks clicks over opens. */
-    static Map<String, Object> hourly(List<EventStore.Hour> hours, boolean clicks) {
-        Map<Instant, EventStore.Hour> byHour = new HashMap<>();
+    static Map<String, Object> hourly(List<CampaignStats.Hour> hours, boolean clicks) {
+        Map<Instant, CampaignStats.Hour> byHour = new HashMap<>();
         hours.forEach(h -> byHour.put(h.start(), h));
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!hours.isEmpty()) {
             Instant first = hours.get(0).start().truncatedTo(ChronoUnit.HOURS);
             Instant last = hours.get(hours.size() - 1).start().truncatedTo(ChronoUnit.HOURS);
             for (Instant t = first; !t.isAfter(last) && rows.size() < MAX_HOURS; t = t.plus(1, ChronoUnit.HOURS)) {
-                EventStore.Hour h = byHour.get(t);
+                CampaignStats.Hour h = byHour.get(t);
                 long human = h == null ? 0 : clicks ? h.humanClicks() : h.humanOpens();
                 long machine = h == null ? 0 : clicks ? h.machineClicks() : h.machineOpens();
                 Map<String, Object> row = new LinkedHashMap<>();

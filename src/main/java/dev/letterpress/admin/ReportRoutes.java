@@ -4,6 +4,7 @@ import dev.letterpress.delivery.Campaign;
 import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.subscriber.NotFoundException;
+import dev.letterpress.tracking.CampaignStats;
 import dev.letterpress.tracking.EventStore;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -19,13 +20,15 @@ final class ReportRoutes {
     private final CampaignStore store;
     private final Campaigns campaigns;
     private final EventStore events;
+    private final CampaignStats stats;
     private final AdminQueries queries;
     private final AdminView view;
 
-    ReportRoutes(CampaignStore store, Campaigns campaigns, EventStore events, AdminQueries queries, AdminView view) {
+    ReportRoutes(CampaignStore store, Campaigns campaigns, EventStore events, CampaignStats stats, AdminQueries queries, AdminView view) {
         this.store = store;
         this.campaigns = campaigns;
         this.events = events;
+        this.stats = stats;
         this.queries = queries;
         this.view = view;
     }
@@ -33,15 +36,15 @@ final class ReportRoutes {
     void show(Context ctx, AdminSessions.Session s) {
         Campaign c = campaign(ctx);
         Map<String, Object> m = new HashMap<>();
-        m.put("c", DashboardRoutes.summary(c, store, events));
+        m.put("c", DashboardRoutes.summary(c, store, events, stats));
         m.put("lists", queries.campaignLists(c.id()));
         m.put("ledger", store.stateCounts(c.id()));
-        List<EventStore.Hour> hours = events.hourly(c.id());
+        List<CampaignStats.Hour> hours = stats.timeline(c.id());
         m.put("opensChart", Charts.hourly(hours, false));
         m.put("clicksChart", Charts.hourly(hours, true));
-        List<EventStore.LinkClicks> links = events.topLinks(c.id(), TOP_LINKS);
-        long most = links.stream().mapToLong(EventStore.LinkClicks::total).max().orElse(1);
-        m.put("links", links.stream().map(l -> Map.of("url", l.url(), "total", l.total(), "unique", l.unique(),
+        List<CampaignStats.LinkClicks> links = stats.topLinks(c.id(), TOP_LINKS);
+        long most = links.stream().mapToLong(CampaignStats.LinkClicks::total).max().orElse(1);
+        m.put("links", links.stream().map(l -> Map.of("url", l.url(), "total", l.total(), "human", l.human(), "machine", l.machine(),
                 "percent", Math.max(1, Math.round(100.0 * l.total() / most)))).toList());
         m.put("bounces", events.bounces(c.id(), BOUNCES).stream().map(b -> Map.of("at", AdminView.time(b.at()),
                 "email", b.email() == null ? "(erased)" : b.email(), "detail", b.detail() == null ? "" : b.detail())).toList());
@@ -55,7 +58,7 @@ final class ReportRoutes {
     /** GET .../progress: what the progress bar polls while the campaign sends. */
     void progress(Context ctx, AdminSessions.Session s) {
         Campaign c = campaign(ctx);
-        Map<String, Object> sum = DashboardRoutes.summary(c, store, events);
+        Map<String, Object> sum = DashboardRoutes.summary(c, store, events, stats);
         Map<String, Object> out = new LinkedHashMap<>();
         for (String k : List.of("status", "percent", "done", "total", "sent", "failed")) {
             out.put(k, sum.get(k));

@@ -75,16 +75,23 @@ final class ScheduleRoutes {
                 problems.add("There is no saved segment named '" + c.segment() + "'.");
             }
         }
-        Instant at = null;
+        LocalDateTime local = null;
+        ZoneId zone = null;
         if (!c.now()) {
             try {
-                at = LocalDateTime.of(LocalDate.parse(c.date()), LocalTime.parse(c.time())).atZone(ZoneId.of(c.zone())).toInstant();
-                if (at.isBefore(clock.instant().minus(PAST_TOLERANCE))) {
+                local = LocalDateTime.of(LocalDate.parse(c.date()), LocalTime.parse(c.time()));
+                zone = ZoneId.of(c.zone());
+                Instant at = local.atZone(zone).toInstant();
+                // in each subscriber's zone, the time is past only when it is past in the last zone (Campaigns checks)
+                if (!c.localTime() && at.isBefore(clock.instant().minus(PAST_TOLERANCE))) {
                     problems.add("That time is in the past (" + AdminView.time(at) + "); choose \"now\" to send at once.");
                 }
             } catch (DateTimeException e) {
                 problems.add("Give a date (YYYY-MM-DD), a time (HH:MM) and a time zone such as Europe/Berlin.");
             }
+        } else if (c.localTime()) {
+            problems.add("Sending at a time in each subscriber's time zone needs a date and time (choose \"At\"); "
+                    + "the zone is used for subscribers without a known one.");
         }
         if (!problems.isEmpty()) {
             render(ctx, s, 422, issue, c, problems, null);
@@ -104,17 +111,30 @@ final class ScheduleRoutes {
                 return;
             }
         }
-        long id = startCampaign(c.name(), issue.document(), c.lists(), at, segmentExpression, c.localTime());
+        long id;
+        try {
+            id = startCampaign(c.name(), issue.document(), c.lists(), local, zone, segmentExpression, c.localTime());
+        } catch (IllegalArgumentException e) {
+            render(ctx, s, 422, issue, c, List.of(e.getMessage()), null);
+            return;
+        }
         ctx.status(303).header("Location", "/admin/campaigns/" + id);
     }
 
     /**
-     * THE ONE PLACE where the "send at this time in each subscriber's time zone" flag goes to the backend. Until the
-     * per-recipient local-time delivery lands, the campaign is created as an ordinary one at {@code at}.
-     * TODO(timewarp): pass {@code localTime} to the Campaigns method that takes it.
+     * The one place where the "send at this time in each subscriber's time zone" choice reaches the backend:
+     * {@code local} null means now; otherwise the campaign goes out at {@code local} in {@code zone}, or, with
+     * {@code localTime}, at {@code local} in each subscriber's own zone ({@code zone} for those without one).
      */
-    private long startCampaign(String name, String issueJson, List<String> lists, Instant at, String segment, boolean localTime) {
-        return campaigns.create(name, issueJson, lists, at, null, segment);
+    private long startCampaign(String name, String issueJson, List<String> lists, LocalDateTime local, ZoneId zone, String segment,
+                               boolean localTime) {
+        if (local == null) {
+            return campaigns.create(name, issueJson, lists, null, null, segment);
+        }
+        if (localTime) {
+            return campaigns.createAtLocalTime(name, issueJson, lists, local, zone, null, segment);
+        }
+        return campaigns.create(name, issueJson, lists, local.atZone(zone).toInstant(), null, segment);
     }
 
     private AdminQueries.StoredIssue issue(Context ctx) {

@@ -14,12 +14,15 @@ final class WeeklyRoutes {
 
     private final WeeklySchedules weekly;
     private final SubscriberStore subscribers;
+    private final dev.letterpress.segment.SegmentStore segments;
     private final AdminQueries queries;
     private final AdminView view;
 
-    WeeklyRoutes(WeeklySchedules weekly, SubscriberStore subscribers, AdminQueries queries, AdminView view) {
+    WeeklyRoutes(WeeklySchedules weekly, SubscriberStore subscribers, dev.letterpress.segment.SegmentStore segments, AdminQueries queries,
+                 AdminView view) {
         this.weekly = weekly;
         this.subscribers = subscribers;
+        this.segments = segments;
         this.queries = queries;
         this.view = view;
     }
@@ -30,8 +33,10 @@ final class WeeklyRoutes {
 
     void create(Context ctx, AdminSessions.Session s) {
         try {
+            String segment = ctx.formParam("segment");
             var created = weekly.create(ctx.formParam("name"), String.join(",", ctx.formParams("day")), ctx.formParam("time"),
-                    ctx.formParam("zone"), ctx.formParams("list"));
+                    ctx.formParam("zone"), ctx.formParams("list"), segment == null || segment.isBlank() ? null : segment,
+                    ctx.formParam("localTime") != null);
             ctx.status(303).header("Location", "/admin/schedules/" + created.id());
         } catch (IllegalArgumentException | NotFoundException e) {
             render(ctx, s, 422, e.getMessage().replace("--", ""));
@@ -42,7 +47,8 @@ final class WeeklyRoutes {
         var schedule = schedule(ctx);
         Map<String, Object> m = new HashMap<>();
         m.put("schedule", Map.of("id", schedule.id(), "name", schedule.name(), "days", schedule.days(), "time", schedule.localTime(),
-                "zone", schedule.zone(), "next", AdminView.time(weekly.nextFire(schedule.id())), "ready", weekly.readyCount(schedule.id())));
+                "zone", schedule.zone(), "next", AdminView.time(weekly.nextFire(schedule.id())), "ready", weekly.readyCount(schedule.id()),
+                "segment", schedule.segmentName() == null ? "" : schedule.segmentName(), "localTime", schedule.perRecipientTime()));
         m.put("lists", queries.scheduleLists(schedule.id()));
         m.put("queue", queries.queue(schedule.id()).stream().map(q -> Map.of("issueId", q.issueId(), "name", q.name(),
                 "added", AdminView.time(q.addedAt()), "state", q.state())).toList());
@@ -72,9 +78,11 @@ final class WeeklyRoutes {
                 "zone", w.zone(), "next", AdminView.time(weekly.nextFire(w.id())), "ready", weekly.readyCount(w.id()))).toList());
         m.put("lists", subscribers.listsWithCounts().stream().map(e -> e.getKey().name()).toList());
         m.put("days", DAYS);
+        m.put("segments", segments.list().stream().map(dev.letterpress.segment.SavedSegment::name).toList());
         m.put("zones", ScheduleRoutes.ZONES);
         m.put("form", Map.of("name", orEmpty(ctx.formParam("name")), "time", ctx.formParam("time") == null ? "09:00" : ctx.formParam("time"),
-                "zone", orEmpty(ctx.formParam("zone")), "days", ctx.formParams("day"), "lists", ctx.formParams("list")));
+                "zone", orEmpty(ctx.formParam("zone")), "days", ctx.formParams("day"), "lists", ctx.formParams("list"),
+                "segment", orEmpty(ctx.formParam("segment")), "localTime", ctx.formParam("localTime") != null));
         if (problem != null) {
             m.put("problem", problem);
         }

@@ -19,11 +19,6 @@ public final class EventStore {
      */
     public record Split(Count human, Count machine, long anonymous, long unclassified) {}
 
-    /** Opens and clicks in one hour (UTC), each split into a person's and a machine's; unclassified count as machine. */
-    public record Hour(java.time.Instant start, long humanOpens, long machineOpens, long humanClicks, long machineClicks) {}
-
-    public record LinkClicks(String url, long total, long unique) {}
-
     public record Bounce(java.time.Instant at, String email, String detail) {}
 
     private final Jdbc jdbc;
@@ -77,24 +72,6 @@ public final class EventStore {
         Map<String, Split> out = new LinkedHashMap<>();
         acc.forEach((kind, a) -> out.put(kind, new Split(new Count(a[0], a[1]), new Count(a[2], a[3]), a[4], a[5])));
         return out;
-    }
-
-    /** Opens and clicks per hour, oldest first; hours without any are left out. */
-    public java.util.List<Hour> hourly(long campaign) {
-        Map<java.time.Instant, long[]> acc = new java.util.TreeMap<>();
-        jdbc.query(sql.get("events-by-hour"), rs -> {
-            long[] a = acc.computeIfAbsent(Jdbc.instant(rs, "bucket"), h -> new long[4]);
-            boolean human = rs.getBoolean("human") && !rs.wasNull();
-            int at = ("open".equals(rs.getString("kind")) ? 0 : 2) + (human ? 0 : 1);
-            a[at] += rs.getLong("total");
-            return null;
-        }, campaign);
-        return acc.entrySet().stream().map(e -> new Hour(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])).toList();
-    }
-
-    /** The most clicked links of a campaign, most clicks first. */
-    public java.util.List<LinkClicks> topLinks(long campaign, int limit) {
-        return jdbc.query(sql.get("top-links"), rs -> new LinkClicks(rs.getString("url"), rs.getLong("total"), rs.getLong("uniques")), campaign, limit);
     }
 
     /** The latest bounces of a campaign, newest first; the address is null once the subscriber was erased. */

@@ -178,6 +178,32 @@ class AdminPagesTest {
         assertThat(app.campaignStore.recent(100)).hasSize((int) before + 1);
     }
 
+    @Test
+    void theLocalTimeChoiceReachesTheCampaign() throws Exception {
+        long issueId = app.campaigns.saveIssue("Local", TestSupport.demoIssue());
+        // "anyway" skips the link check: the demo issue's links point at hosts this test cannot reach
+        Map<String, String> form = new LinkedHashMap<>(Map.of("_csrf", s.csrf(), "list", "Weekly", "when", "now", "localTime", "on",
+                "anyway", "on"));
+        var needsTime = http.post("/admin/issues/" + issueId + "/schedule", s.cookie(), form);
+        assertThat(needsTime.statusCode()).isEqualTo(422);
+        assertThat(needsTime.body()).contains("needs a date and time");
+        String date = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
+        form.putAll(Map.of("when", "at", "date", date, "time", "09:00", "zone", "Europe/Berlin"));
+        var scheduled = http.post("/admin/issues/" + issueId + "/schedule", s.cookie(), form);
+        assertThat(scheduled.statusCode()).as(scheduled.body()).isEqualTo(303);
+        long id = Long.parseLong(scheduled.headers().firstValue("Location").orElseThrow().replaceAll(".*/", ""));
+        var local = app.campaignStore.localTime(id);
+        assertThat(local).isNotNull();
+        assertThat(local.at()).isEqualTo(java.time.LocalDateTime.parse(date + "T09:00"));
+
+        form.remove("localTime");
+        var plain = http.post("/admin/issues/" + issueId + "/schedule", s.cookie(), form);
+        long plainId = Long.parseLong(plain.headers().firstValue("Location").orElseThrow().replaceAll(".*/", ""));
+        assertThat(app.campaignStore.localTime(plainId)).isNull();
+        assertThat(app.campaignStore.require(plainId).sendAt())
+                .isEqualTo(java.time.LocalDateTime.parse(date + "T09:00").atZone(java.time.ZoneId.of("Europe/Berlin")).toInstant());
+    }
+
     private static String part(String boundary, String name, String file, String value) {
         return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"" + (file == null ? "" : "; filename=\"" + file + "\"\r\nContent-Type: text/csv")
                 + "\r\n\r\n" + value + "\r\n";

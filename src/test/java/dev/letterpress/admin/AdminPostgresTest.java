@@ -54,7 +54,7 @@ class AdminPostgresTest {
             var report = http.get("/admin/campaigns/" + campaign, s.cookie());
             assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
             assertThat(report.body()).contains("Clicks per hour").contains(redirect.headers().firstValue("Location").orElseThrow());
-            assertThat(app.events.hourly(campaign)).hasSize(1);
+            assertThat(new dev.letterpress.tracking.CampaignStats(app.db.jdbc()).timeline(campaign)).hasSize(1);
             assertThat(http.get("/admin", s.cookie()).body()).contains("Issue 1");
             assertThat(http.get("/admin/subscribers?email=ada", s.cookie()).body()).contains("ada@example.com");
             assertThat(http.post("/admin/signout", s.cookie(), Map.of("_csrf", s.csrf())).statusCode()).isEqualTo(303);
