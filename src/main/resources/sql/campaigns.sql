@@ -65,3 +65,10 @@ SELECT d.list_id, l.name FROM deliveries d JOIN mailing_lists l ON l.id = d.list
 
 -- name: first-list
 SELECT l.id, l.name FROM campaign_lists cl JOIN mailing_lists l ON l.id = cl.list_id WHERE cl.campaign_id = ? ORDER BY l.id LIMIT 1
+
+-- A finished campaign's ledger counts, stored once (see migration V16).
+-- name: outcomes
+SELECT state, deliveries FROM campaign_outcomes WHERE campaign_id = ?
+
+-- name: insert-outcome
+INSERT INTO campaign_outcomes (campaign_id, state, deliveries) VALUES (?, ?, ?)

@@ -25,10 +25,12 @@ SELECT email, name, attributes, status, do_not_track, paused_until, created_at, 
 SELECT l.name AS list_name, s.status, s.consent_at, s.consent_source
 FROM subscriptions s JOIN mailing_lists l ON l.id = s.list_id WHERE s.subscriber_id = ? ORDER BY l.name
 
+-- The ledger's key is (campaign_id, subscriber_id): one key lookup per campaign finds a subscriber's rows, where
+-- "WHERE subscriber_id = ?" alone reads the whole ledger (a second and more at millions of rows).
 -- name: export-deliveries
 SELECT d.campaign_id, c.name AS campaign_name, l.name AS list_name, d.state, d.attempts, d.smtp_code, d.updated_at
-FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id LEFT JOIN mailing_lists l ON l.id = d.list_id
-WHERE d.subscriber_id = ? ORDER BY d.campaign_id
+FROM campaigns c JOIN deliveries d ON d.campaign_id = c.id AND d.subscriber_id = ? LEFT JOIN mailing_lists l ON l.id = d.list_id
+ORDER BY d.campaign_id
 
 -- name: export-events
 SELECT e.campaign_id, e.kind, k.url AS link, e.detail, e.user_agent, e.created_at
@@ -53,7 +55,8 @@ UPDATE events SET subscriber_id = NULL, user_agent = NULL, detail = NULL WHERE s
 -- The ledger keeps what happened per campaign (state, SMTP code) but not the address or the server's text,
 -- which often repeats it.
 -- name: erase-deliveries
-UPDATE deliveries SET email = ?, smtp_detail = NULL, message_id = NULL WHERE subscriber_id = ?
+UPDATE deliveries SET email = ?, smtp_detail = NULL, message_id = NULL
+WHERE subscriber_id = ? AND campaign_id IN (SELECT id FROM campaigns)
 
 -- name: erase-consent-ips
 UPDATE consent_records SET ip_hash = NULL WHERE subscriber_id = ?

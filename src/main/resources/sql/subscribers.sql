@@ -7,6 +7,9 @@ SELECT id, name, description FROM mailing_lists WHERE name = ?
 -- name: list-by-id
 SELECT id, name, description FROM mailing_lists WHERE id = ?
 
+-- name: list-names
+SELECT id, name, description FROM mailing_lists ORDER BY name
+
 -- name: all-lists
 SELECT l.id, l.name, l.description,
        (SELECT COUNT(*) FROM subscriptions s WHERE s.list_id = l.id AND s.status = 'confirmed') AS confirmed

@@ -21,9 +21,14 @@ SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM ev
 
 -- Unsubscribes and bounces: few rows each, read through the (campaign_id, kind) index. Opens and clicks, which
 -- can be millions, are read from the rollups (CampaignStats) instead.
+-- One equality range of the index per kind: with kind IN (...) H2 used the index for campaign_id only and read
+-- all of the campaign's opens and clicks (0.7 s warm, 12 s cold at 2.5 million events).
 -- name: rare-event-counts
 SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM events
-WHERE campaign_id = ? AND kind IN ('unsubscribe', 'bounce') GROUP BY kind
+WHERE campaign_id = ? AND kind = 'unsubscribe' GROUP BY kind
+UNION ALL
+SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM events
+WHERE campaign_id = ? AND kind = 'bounce' GROUP BY kind
 
 -- name: resubscribe-undone
 UPDATE subscriptions SET status = 'confirmed', consent_at = ?, consent_source = ?, updated_at = ?

@@ -102,6 +102,14 @@ class SendFlowTest {
         assertThat(recipients).containsExactlyInAnyOrder("ada@example.com", "grace@example.com", "linus@example.com", "margaret@example.com");
         assertThat(messageIds).hasSize(4);
         assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 4L).containsEntry("queued", 0L);
+        awaitFinished(campaign);
+        // a finished campaign's counts are stored by the first reader and read back from then on, not counted again
+        assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 4L);
+        var jdbc = app.db.jdbc();
+        assertThat(jdbc.count("SELECT COUNT(*) FROM campaign_outcomes WHERE campaign_id = ?", campaign)).isEqualTo(7);
+        jdbc.update("UPDATE campaign_outcomes SET deliveries = 40 WHERE campaign_id = ? AND state = 'sent'", campaign);
+        assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 40L);
+        jdbc.update("UPDATE campaign_outcomes SET deliveries = 4 WHERE campaign_id = ? AND state = 'sent'", campaign);
 
         MimeMessage ada = messageTo(received, "ada@example.com");
         String html = part(ada, 1);

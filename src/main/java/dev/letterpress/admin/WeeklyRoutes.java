@@ -2,6 +2,7 @@ package dev.letterpress.admin;
 
 import dev.letterpress.schedule.WeeklySchedules;
 import dev.letterpress.subscriber.NotFoundException;
+import dev.letterpress.subscriber.MailingList;
 import dev.letterpress.subscriber.SubscriberStore;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -76,7 +77,7 @@ final class WeeklyRoutes {
         Map<String, Object> m = new HashMap<>();
         m.put("schedules", weekly.all().stream().map(w -> Map.of("id", w.id(), "name", w.name(), "days", w.days(), "time", w.localTime(),
                 "zone", w.zone(), "next", AdminView.time(weekly.nextFire(w.id())), "ready", weekly.readyCount(w.id()))).toList());
-        m.put("lists", subscribers.listsWithCounts().stream().map(e -> e.getKey().name()).toList());
+        m.put("lists", subscribers.lists().stream().map(MailingList::name).toList());
         m.put("days", DAYS);
         m.put("segments", segments.list().stream().map(dev.letterpress.segment.SavedSegment::name).toList());
         m.put("zones", ScheduleRoutes.ZONES);

@@ -1,5 +1,6 @@
 package dev.letterpress.delivery;
 
+import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
 import dev.letterpress.subscriber.NotFoundException;
@@ -132,13 +133,38 @@ public final class CampaignStore {
         jdbc.update(sql.get("mark-finished"), summary, clock.instant(), id);
     }
 
-    /** Ledger rows per state, every state present (zero when empty). */
+    /**
+     * Ledger rows per state, every state present (zero when empty). A finished campaign's counts never change, so
+     * the first reader after it finished stores them and later readers read 7 rows instead of counting the ledger.
+     */
     public Map<String, Long> stateCounts(long campaignId) {
+        Map<String, Long> counts = zeroCounts();
+        jdbc.query(sql.get("outcomes"), rs -> counts.put(rs.getString("state"), rs.getLong("deliveries")), campaignId);
+        if (counts.values().stream().anyMatch(n -> n > 0)) {
+            return counts;
+        }
+        jdbc.query(ledger.get("state-counts"), rs -> counts.put(rs.getString("state"), rs.getLong("n")), campaignId);
+        boolean finished = find(campaignId).map(c -> Campaign.FINISHED.equals(c.status())).orElse(false);
+        if (finished && counts.values().stream().anyMatch(n -> n > 0)) {
+            try {
+                jdbc.inTransaction(c -> {
+                    for (var e : counts.entrySet()) {
+                        Jdbc.update(c, sql.get("insert-outcome"), campaignId, e.getKey(), e.getValue());
+                    }
+                    return null;
+                });
+            } catch (DataException e) {
+                // another reader stored the same counts first
+            }
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> zeroCounts() {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String s : List.of("queued", "waiting", "claimed", "sent", "deferred", "failed", "skipped")) {
             counts.put(s, 0L);
         }
-        jdbc.query(ledger.get("state-counts"), rs -> counts.put(rs.getString("state"), rs.getLong("n")), campaignId);
         return counts;
     }
 

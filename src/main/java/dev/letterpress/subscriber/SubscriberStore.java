@@ -52,6 +52,11 @@ public final class SubscriberStore {
         return jdbc.one(sql.get("list-by-id"), SubscriberStore::list, id);
     }
 
+    /** Every list, by name, without counting anyone (counting reads every subscription of a list). */
+    public List<MailingList> lists() {
+        return jdbc.query(sql.get("list-names"), SubscriberStore::list);
+    }
+
     /** Every list with its number of confirmed subscribers. */
     public List<Map.Entry<MailingList, Long>> listsWithCounts() {
         return jdbc.query(sql.get("all-lists"), rs -> Map.entry(list(rs), rs.getLong("confirmed")));

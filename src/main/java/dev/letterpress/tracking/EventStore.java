@@ -45,7 +45,7 @@ public final class EventStore {
     /** Unsubscribes and bounces of one campaign: cheap at any size (opens and clicks: {@link CampaignStats}). */
     public Map<String, Count> rareCounts(long campaign) {
         Map<String, Count> out = new LinkedHashMap<>();
-        jdbc.query(sql.get("rare-event-counts"), rs -> out.put(rs.getString("kind"), new Count(rs.getLong("total"), rs.getLong("uniques"))), campaign);
+        jdbc.query(sql.get("rare-event-counts"), rs -> out.put(rs.getString("kind"), new Count(rs.getLong("total"), rs.getLong("uniques"))), campaign, campaign);
         return out;
     }
 
