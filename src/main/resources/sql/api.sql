@@ -1,12 +1,36 @@
 -- Queries of the REST API that the other stores do not have.
 
--- Subscriber search: the API joins the fragments it needs (search-select, then filters, then search-page).
--- Keyset pagination: every page starts after the last id of the one before, never OFFSET.
--- name: search-select
-SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at FROM subscribers s WHERE s.id > ?
+-- Subscriber search: one driving query per order ({filters} becomes the other filters' fragments below).
+-- Keyset pagination: every page starts after the last id, or the last address, of the one before; never OFFSET.
+-- name: search-by-id
+SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at FROM subscribers s WHERE s.id > ? AND s.id <= ? {filters}
+ORDER BY s.id LIMIT ?
 
--- name: search-email
-AND s.email_key LIKE ? ESCAPE '\'
+-- One list's subscribers: a range of the subscriptions' key (list_id, subscriber_id), in subscriber id order.
+-- ORDER BY names the whole key, as in search-by-domain: with subscriber_id alone H2 sorts the range (2.5 s).
+-- name: search-by-list
+SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at
+FROM subscriptions x JOIN subscribers s ON s.id = x.subscriber_id
+WHERE x.list_id = ? AND x.subscriber_id > ? AND x.subscriber_id <= ? {filters}
+ORDER BY x.list_id, x.subscriber_id LIMIT ?
+
+-- name: last-subscriber-id
+SELECT COALESCE(MAX(id), 0) FROM subscribers
+
+-- Addresses starting with a term: the range [term, term with its last character raised) of the email_key index,
+-- read in its order, so LIMIT stops the scan. A range, not LIKE 'term%': H2 uses an index for LIKE only when the
+-- pattern is a literal, not a parameter.
+-- name: search-by-prefix
+SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at FROM subscribers s
+WHERE s.email_key >= ? AND s.email_key < ? AND s.email_key > ? {filters}
+ORDER BY s.email_key LIMIT ?
+
+-- One domain's addresses: a range of the (email_domain, email_key) index, in address order. The ORDER BY names both
+-- columns of the index: with email_key alone H2 sorted every address of the domain (seconds for a big one).
+-- name: search-by-domain
+SELECT s.id, s.email, s.name, s.attributes, s.status, s.created_at FROM subscribers s
+WHERE s.email_domain = ? AND s.email_key > ? {filters}
+ORDER BY s.email_domain, s.email_key LIMIT ?
 
 -- Attributes are stored as compact JSON, so "name":"value" (JSON-escaped both) is an exact match on one attribute.
 -- name: search-attribute
@@ -18,11 +42,11 @@ AND EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.lis
 -- name: search-list-status
 AND EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.list_id = ? AND x.status = ?)
 
+-- name: search-joined-status
+AND x.status = ?
+
 -- name: search-status
 AND EXISTS (SELECT 1 FROM subscriptions x WHERE x.subscriber_id = s.id AND x.status = ?)
-
--- name: search-page
-ORDER BY s.id LIMIT ?
 
 -- name: subscriptions-of-page
 SELECT x.subscriber_id, l.name AS list_name, x.status, x.consent_at, x.consent_source

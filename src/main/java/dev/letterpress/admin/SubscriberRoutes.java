@@ -70,15 +70,8 @@ final class SubscriberRoutes {
         }
         Long listId = list == null ? null : subscribers.findList(list).map(MailingList::id)
                 .orElseThrow(() -> new IllegalArgumentException("no list named '" + list + "'"));
-        long after = 0;
-        try {
-            after = ctx.queryParam("after") == null ? 0 : Long.parseLong(ctx.queryParam("after"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("after must be a subscriber id");
-        }
-        var rows = queries.page(new SubscriberQueries.Filter(email, attrName, attrValue, listId, status), after, PAGE + 1, true);
-        boolean more = rows.size() > PAGE;
-        rows = more ? rows.subList(0, PAGE) : rows;
+        var page = queries.page(new SubscriberQueries.Filter(email, attrName, attrValue, listId, status), ctx.queryParam("after"), PAGE, true);
+        var rows = page.rows();
         Map<String, Object> m = new HashMap<>();
         m.put("rows", rows.stream().map(r -> Map.of("id", r.id(), "email", r.email(), "name", r.name() == null ? "" : r.name(),
                 "status", r.status(), "attributes", r.attributes().toString(),
@@ -89,13 +82,13 @@ final class SubscriberRoutes {
         q.put("status", status == null ? "" : status);
         q.put("list", list == null ? "" : list);
         m.put("q", q);
-        if (more) {
+        if (page.next() != null) {
             StringBuilder next = new StringBuilder("/admin/subscribers?");
             q.forEach((k, v) -> next.append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)).append('&'));
-            m.put("next", next.append("after=").append(rows.get(rows.size() - 1).id()).toString());
+            m.put("next", next.append("after=").append(java.net.URLEncoder.encode(page.next(), java.nio.charset.StandardCharsets.UTF_8)).toString());
         }
         m.put("statuses", STATUSES);
-        m.put("lists", subscribers.listsWithCounts().stream().map(e -> e.getKey().name()).toList());
+        m.put("lists", subscribers.lists().stream().map(MailingList::name).toList());
         view.page(ctx, 200, "subscribers", s, m);
     }
 

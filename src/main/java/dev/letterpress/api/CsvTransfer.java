@@ -87,13 +87,12 @@ final class CsvTransfer {
     void export(Context ctx) throws java.io.IOException {
         var filter = SubscribersApi.filter(ctx, store);
         TreeSet<String> columns = new TreeSet<>();
-        for (long after = 0; ; ) {
-            List<SubscriberQueries.Row> rows = queries.page(filter, after, PAGE, false);
-            rows.forEach(r -> columns.addAll(r.attributes().keySet()));
-            if (rows.size() < PAGE) {
+        for (String after = null; ; ) {
+            SubscriberQueries.Page page = queries.page(filter, after, PAGE, false);
+            page.rows().forEach(r -> columns.addAll(r.attributes().keySet()));
+            if ((after = page.next()) == null) {
                 break;
             }
-            after = rows.get(rows.size() - 1).id();
         }
         columns.remove("email");
         columns.remove("name");
@@ -107,9 +106,9 @@ final class CsvTransfer {
         header.addAll(columns);
         csv.writeRecord(header);
         String[] record = new String[header.size()];
-        for (long after = 0; ; ) {
-            List<SubscriberQueries.Row> rows = queries.page(filter, after, PAGE, false);
-            for (var r : rows) {
+        for (String after = null; ; ) {
+            SubscriberQueries.Page page = queries.page(filter, after, PAGE, false);
+            for (var r : page.rows()) {
                 record[0] = r.email();
                 record[1] = r.name() == null ? "" : r.name();
                 int i = 2;
@@ -118,10 +117,9 @@ final class CsvTransfer {
                 }
                 csv.writeRecord(record);
             }
-            if (rows.size() < PAGE) {
+            if ((after = page.next()) == null) {
                 break;
             }
-            after = rows.get(rows.size() - 1).id();
         }
         csv.flush();
         out.flush();

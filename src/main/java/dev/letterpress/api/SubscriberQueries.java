@@ -3,12 +3,9 @@ package dev.letterpress.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
-import dev.letterpress.subscriber.EmailAddress;
 import dev.letterpress.subscriber.SubscriberStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,48 +23,24 @@ public final class SubscriberQueries {
     private final Sql sql = Sql.load("api");
     private final Clock clock;
 
+    private final SubscriberSearch search;
+
     public SubscriberQueries(Jdbc jdbc, Clock clock) {
-        this.jdbc = jdbc;
-        this.clock = clock;
+        this(jdbc, clock, new SubscriberSearch(jdbc, SubscriberSearch.WINDOW, SubscriberSearch.BUDGET));
     }
 
-    /** Up to {@code limit} subscribers with ids above {@code after}, in id order, with their subscriptions. */
-    public List<Row> page(Filter f, long after, int limit, boolean withSubscriptions) {
-        StringBuilder q = new StringBuilder(sql.get("search-select"));
-        List<Object> params = new ArrayList<>();
-        params.add(after);
-        if (f.email() != null) {
-            q.append('\n').append(sql.get("search-email"));
-            params.add("%" + like(EmailAddress.key(f.email())) + "%");
-        }
-        if (f.attributeName() != null) {
-            q.append('\n').append(sql.get("search-attribute"));
-            params.add("%" + like(jsonString(f.attributeName()) + ":" + jsonString(f.attributeValue())) + "%");
-        }
-        if (f.listId() != null && f.status() != null) {
-            q.append('\n').append(sql.get("search-list-status"));
-            params.add(f.listId());
-            params.add(f.status());
-        } else if (f.listId() != null) {
-            q.append('\n').append(sql.get("search-list"));
-            params.add(f.listId());
-        } else if (f.status() != null) {
-            q.append('\n').append(sql.get("search-status"));
-            params.add(f.status());
-        }
-        q.append('\n').append(sql.get("search-page"));
-        params.add(limit);
-        List<Row> rows = jdbc.query(q.toString(), rs -> new Row(rs.getLong("id"), rs.getString("email"), rs.getString("name"),
-                SubscriberStore.attributes(rs.getString("attributes")), rs.getString("status"), Jdbc.instant(rs, "created_at"),
-                new ArrayList<>()), params.toArray());
-        if (withSubscriptions && !rows.isEmpty()) {
-            Map<Long, List<Subscription>> byId = new HashMap<>();
-            rows.forEach(r -> byId.put(r.id(), r.subscriptions()));
-            jdbc.query(sql.get("subscriptions-of-page"), rs -> byId.get(rs.getLong("subscriber_id")).add(new Subscription(
-                    rs.getString("list_name"), rs.getString("status"), Jdbc.instant(rs, "consent_at"), rs.getString("consent_source"))),
-                    (Object) rows.stream().map(Row::id).toArray(Long[]::new));
-        }
-        return rows;
+    SubscriberQueries(Jdbc jdbc, Clock clock, SubscriberSearch search) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.search = search;
+    }
+
+    /** One page of a search and the cursor of the next ({@code null} on the last page). */
+    public record Page(List<Row> rows, String next) {}
+
+    /** One page of a search: see {@link SubscriberSearch} for the orders, cursors and what each filter costs. */
+    public Page page(Filter f, String after, int limit, boolean withSubscriptions) {
+        return search.page(f, after, limit, withSubscriptions);
     }
 
     Instant createdAt(long id) {
@@ -91,15 +64,4 @@ public final class SubscriberQueries {
         }
     }
 
-    private static String jsonString(String s) {
-        try {
-            return Json.MAPPER.writeValueAsString(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String like(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
 }

@@ -37,14 +37,13 @@ final class SubscribersApi {
     void search(Context ctx) {
         var filter = filter(ctx, store);
         int limit = Body.intQuery(ctx, "limit", 100, 1, 1000);
-        long after = after(ctx);
-        List<SubscriberQueries.Row> rows = queries.page(filter, after, limit + 1, true);
-        String next = null;
-        if (rows.size() > limit) {
-            rows = rows.subList(0, limit);
-            next = Long.toString(rows.get(limit - 1).id());
+        SubscriberQueries.Page page;
+        try {
+            page = queries.page(filter, ctx.queryParam("after"), limit, true);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("after", e.getMessage());
         }
-        Json.send(ctx, 200, new Page(rows, next));
+        Json.send(ctx, 200, new Page(page.rows(), page.next()));
     }
 
     /** The search filters from the query string; export uses the same. */
@@ -74,22 +73,6 @@ final class SubscribersApi {
             throw ApiError.badRequest("status", "one of confirmed, unconfirmed, unsubscribed");
         }
         return new SubscriberQueries.Filter(email, attrName, attrValue, listId, status);
-    }
-
-    private static long after(Context ctx) {
-        String v = ctx.queryParam("after");
-        if (v == null || v.isEmpty()) {
-            return 0;
-        }
-        try {
-            long id = Long.parseLong(v);
-            if (id >= 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiError.badRequest("after", "must be the 'next' value of the previous page");
     }
 
     /** POST /api/subscribers: a new address onto one or more lists, with the status given (no default: consent is explicit). */
