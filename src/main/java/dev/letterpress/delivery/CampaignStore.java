@@ -143,8 +143,9 @@ public final class CampaignStore {
         if (counts.values().stream().anyMatch(n -> n > 0)) {
             return counts;
         }
-        jdbc.query(ledger.get("state-counts"), rs -> counts.put(rs.getString("state"), rs.getLong("n")), campaignId);
+        // the status is read before counting: counts taken after it said finished are final
         boolean finished = find(campaignId).map(c -> Campaign.FINISHED.equals(c.status())).orElse(false);
+        jdbc.query(ledger.get("state-counts"), rs -> counts.put(rs.getString("state"), rs.getLong("n")), campaignId);
         if (finished && counts.values().stream().anyMatch(n -> n > 0)) {
             try {
                 jdbc.inTransaction(c -> {
