@@ -4,6 +4,10 @@ INSERT INTO segments (name, expression, created_at) VALUES (?, ?, ?)
 -- name: segment-by-name
 SELECT id, name, expression, created_at FROM segments WHERE name = ?
 
+-- Campaigns copy their segment's expression, so nothing refers to this row.
+-- name: delete-segment
+DELETE FROM segments WHERE name = ?
+
 -- name: all-segments
 SELECT id, name, expression, created_at FROM segments ORDER BY name
 

@@ -61,7 +61,9 @@ public final class Api {
         var transfer = new CsvTransfer(subscribers, importer, subscriberQueries, limits);
         var issues = new IssuesApi(renderer, campaigns, issueQueries, subscribers, mailer, limits, publicBaseUrl, clock);
         var camps = new CampaignsApi(campaignStore, subscribers, campaigns, events, new CampaignStats(jdbc), issueQueries, limits, clock);
-        var schedules = new SchedulesApi(weekly, subscribers, issueQueries, new SegmentStore(jdbc, clock), limits);
+        var segmentStore = new SegmentStore(jdbc, clock);
+        var schedules = new SchedulesApi(weekly, subscribers, issueQueries, segmentStore, limits);
+        var segmentsApi = new SegmentsApi(segmentStore, limits);
         var keysApi = new KeysApi(keys, limits);
         HandlerType get = HandlerType.GET;
         HandlerType post = HandlerType.POST;
@@ -76,6 +78,11 @@ public final class Api {
                 new Route(get, "/api/subscribers/{id}", subs::get, false),
                 new Route(HandlerType.PATCH, "/api/subscribers/{id}", subs::update, false),
                 new Route(HandlerType.DELETE, "/api/subscribers/{id}", subs::erase, false),
+                new Route(get, "/api/segments", segmentsApi::all, false),
+                new Route(post, "/api/segments", segmentsApi::create, false),
+                new Route(post, "/api/segments/preview", segmentsApi::preview, false),
+                new Route(get, "/api/segments/{name}", segmentsApi::get, false),
+                new Route(HandlerType.DELETE, "/api/segments/{name}", segmentsApi::delete, false),
                 new Route(post, "/api/issues", issues::create, false),
                 new Route(post, "/api/issues/validate", issues::validate, false),
                 new Route(get, "/api/issues/{id}", issues::get, false),

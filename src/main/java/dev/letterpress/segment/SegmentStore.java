@@ -60,6 +60,11 @@ public final class SegmentStore {
         return find(name).orElseThrow(() -> new NotFoundException("no segment named '" + name + "'"));
     }
 
+    /** Removes a segment; schedules that name it record a skip at their next firing. Returns whether it existed. */
+    public boolean delete(String name) {
+        return jdbc.update(SQL.get("delete-segment"), name) > 0;
+    }
+
     public List<SavedSegment> list() {
         return jdbc.query(SQL.get("all-segments"), SegmentStore::saved);
     }
