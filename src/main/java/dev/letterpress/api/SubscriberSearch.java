@@ -60,6 +60,9 @@ final class SubscriberSearch {
 
     private Page byAddress(Filter f, String after, int limit) {
         String term = EmailAddress.key(f.email().strip());
+        if (term.isEmpty()) {
+            throw new IllegalArgumentException("the address to look for is empty");
+        }
         String from = after == null ? "" : after;
         int at = term.indexOf('@');
         List<Row> rows;

@@ -32,7 +32,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -156,13 +155,11 @@ class AdminBrowserTest {
 
         // reorder: drag the events to the top (the page's drag and drop, events dispatched as a mouse would), then
         // back down with the buttons; what was typed moves along
-        WebElement old = browser.findElement(By.tagName("html"));
-        ((JavascriptExecutor) browser).executeScript("""
+        dev.letterpress.PageLoads.doAndWait(browser, () -> ((JavascriptExecutor) browser).executeScript("""
                 const dt = new DataTransfer(), src = document.getElementById('section-2'), dst = document.getElementById('section-0');
                 src.dispatchEvent(new DragEvent('dragstart', {dataTransfer: dt, bubbles: true}));
                 dst.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
-                dst.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""");
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(old));
+                dst.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));"""), Duration.ofSeconds(10));
         assertThat(sectionTypes()).containsExactly("events", "lead", "stories");
         assertThat(browser.findElement(By.id("s-0-items-0-name")).getAttribute("value")).isEqualTo("Build Notes Live");
         navigate(By.cssSelector("#section-0 button[value='down:0']"));
@@ -298,13 +295,9 @@ class AdminBrowserTest {
     }
 
     private static void navigate(By what) {
-        WebElement old = browser.findElement(By.tagName("html"));
         WebElement target = browser.findElement(what);
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", target);
-        target.click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(old));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(
-                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        dev.letterpress.PageLoads.clickAndWait(browser, target, Duration.ofSeconds(30));
     }
 
     private static void shot(String step) throws Exception {

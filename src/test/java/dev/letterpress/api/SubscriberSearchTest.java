@@ -1,6 +1,7 @@
 package dev.letterpress.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.letterpress.App;
 import dev.letterpress.TestSupport;
@@ -110,6 +111,8 @@ class SubscriberSearchTest {
         // a bare term: addresses starting with it merged with the domain equal to it
         List<String> r01 = pages(search, filter("R01", null, null, null), 3).stream().flatMap(List::stream).toList();
         assertThat(r01).hasSize(10).isSorted().allMatch(e -> e.startsWith("r01"));
+        // a blank term (the API and the admin refuse it before) is an error, not an empty prefix matching everyone
+        assertThatThrownBy(() -> search.page(filter("  ", null, null, null), null, 10, false)).isInstanceOf(IllegalArgumentException.class);
         // address order with a filter on top
         assertThat(pages(search, filter("even.example", "rare", null, null), 10)).containsExactly(List.of());
         assertThat(pages(search, filter("odd.example", "rare", null, null), 5).stream().flatMap(List::stream).toList()).hasSize(12);

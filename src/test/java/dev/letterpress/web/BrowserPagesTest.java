@@ -28,8 +28,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Every subscriber-facing page in headless Chromium, at a phone's width (375 px) and a desktop's (1280 px):
@@ -254,11 +252,7 @@ class BrowserPagesTest {
 
     /** Clicks something that loads a new page, and waits until the new page is there. */
     private static void navigate(By what) {
-        WebElement old = browser.findElement(By.tagName("html"));
-        browser.findElement(what).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(old));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(
-                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        dev.letterpress.PageLoads.clickAndWait(browser, browser.findElement(what), Duration.ofSeconds(10));
     }
 
     private static String status(long subscriber, String list) {
