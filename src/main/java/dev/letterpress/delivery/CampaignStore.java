@@ -129,13 +129,34 @@ public final class CampaignStore {
         return jdbc.update(sql.get("mark-started"), clock.instant(), id) > 0;
     }
 
-    void markFinished(long id, String summary) {
-        jdbc.update(sql.get("mark-finished"), summary, clock.instant(), id);
+    /**
+     * Finishes a running campaign and stores its final ledger counts with it, so that the dashboard opened right
+     * after a big send does not count the ledger. {@code counts} must show nothing left to send, so none can change.
+     */
+    void markFinished(long id, String summary, Map<String, Long> counts) {
+        try {
+            jdbc.inTransaction(c -> {
+                if (Jdbc.update(c, sql.get("mark-finished"), summary, clock.instant(), id) > 0) {
+                    insertOutcomes(c, id, counts);
+                }
+                return null;
+            });
+        } catch (DataException e) {
+            // the counts could not be stored: the status moves all the same, and the first reader stores them
+            jdbc.update(sql.get("mark-finished"), summary, clock.instant(), id);
+        }
+    }
+
+    private void insertOutcomes(java.sql.Connection c, long campaignId, Map<String, Long> counts) throws SQLException {
+        for (var e : counts.entrySet()) {
+            Jdbc.update(c, sql.get("insert-outcome"), campaignId, e.getKey(), e.getValue());
+        }
     }
 
     /**
-     * Ledger rows per state, every state present (zero when empty). A finished campaign's counts never change, so
-     * the first reader after it finished stores them and later readers read 7 rows instead of counting the ledger.
+     * Ledger rows per state, every state present (zero when empty). A finished campaign's counts never change: the
+     * engine stores them when it finishes the campaign, and for one finished before that (an upgraded database) the
+     * first reader does; later readers read 7 rows instead of counting the ledger.
      */
     public Map<String, Long> stateCounts(long campaignId) {
         Map<String, Long> counts = zeroCounts();
@@ -149,9 +170,7 @@ public final class CampaignStore {
         if (finished && counts.values().stream().anyMatch(n -> n > 0)) {
             try {
                 jdbc.inTransaction(c -> {
-                    for (var e : counts.entrySet()) {
-                        Jdbc.update(c, sql.get("insert-outcome"), campaignId, e.getKey(), e.getValue());
-                    }
+                    insertOutcomes(c, campaignId, counts);
                     return null;
                 });
             } catch (DataException e) {

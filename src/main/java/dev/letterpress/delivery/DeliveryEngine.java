@@ -189,7 +189,7 @@ public final class DeliveryEngine {
             return new Result(Result.Kind.RETRY_LATER, at, why);
         }
         String summary = counts.get("sent") + " sent, " + counts.get("failed") + " failed, " + counts.get("skipped") + " skipped";
-        campaigns.markFinished(campaignId, summary);
+        campaigns.markFinished(campaignId, summary, counts);
         links.evict(campaignId);
         log.info("campaign {} finished: {}", campaignId, summary);
         return new Result(Result.Kind.FINISHED, null, summary);
