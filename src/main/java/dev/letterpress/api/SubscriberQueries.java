@@ -22,17 +22,12 @@ public final class SubscriberQueries {
     private final Jdbc jdbc;
     private final Sql sql = Sql.load("api");
     private final Clock clock;
-
     private final SubscriberSearch search;
 
     public SubscriberQueries(Jdbc jdbc, Clock clock) {
-        this(jdbc, clock, new SubscriberSearch(jdbc, SubscriberSearch.WINDOW, SubscriberSearch.BUDGET));
-    }
-
-    SubscriberQueries(Jdbc jdbc, Clock clock, SubscriberSearch search) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.search = search;
+        this.search = new SubscriberSearch(jdbc, SubscriberSearch.WINDOW, SubscriberSearch.BUDGET);
     }
 
     /** One page of a search and the cursor of the next ({@code null} on the last page). */
@@ -63,5 +58,4 @@ public final class SubscriberQueries {
             throw new IllegalStateException(e);
         }
     }
-
 }
