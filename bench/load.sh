@@ -7,6 +7,7 @@
 #   apt-get install -y wrk nginx-light        # once (root)
 #   mvn -q package -DskipTests                # builds target/letterpress.jar
 #   bench/load.sh                             # RUNS=5 DURATION=10s CONNECTIONS=64 THREADS=2 to change
+#   SERVE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/serve.jfr' bench/load.sh   # to profile the server
 #
 # Every request carries a valid token of a real (cancelled, never sent) campaign made by
 # `letterpress bench tokens`; clicks go to links registered for it. The count check runs a final pass in which
@@ -52,7 +53,7 @@ lp bench tokens --out "$WORK" --subscribers 20000 --links 20 >/dev/null
 CAMPAIGN=$(cat "$WORK/campaign")
 echo /health > "$WORK/health.txt"
 
-java -Xmx"$HEAP" -jar "$JAR" --config "$WORK/letterpress.properties" serve > "$WORK/serve.log" 2>&1 &
+java -Xmx"$HEAP" ${SERVE_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/letterpress.properties" serve > "$WORK/serve.log" 2>&1 &
 LP_PID=$!
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$LP_PORT/health" >/dev/null 2>&1 && break

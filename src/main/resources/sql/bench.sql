@@ -35,3 +35,12 @@ UPDATE campaigns SET status = 'finished', audience_frozen = TRUE, audience_size 
 
 -- name: latest-campaign
 SELECT MAX(id) FROM campaigns WHERE status = 'finished'
+
+-- `bench tokens`: the load test's readers, as if the campaign had been sent to its list an hour ago.
+-- name: tokens-deliveries
+INSERT INTO deliveries (campaign_id, subscriber_id, email, list_id, state, attempts, smtp_code, updated_at)
+SELECT ?, s.id, s.email, ?, 'sent', 1, 250, ? FROM subscriptions x JOIN subscribers s ON s.id = x.subscriber_id
+WHERE x.list_id = ?
+
+-- name: tokens-readers
+SELECT subscriber_id FROM deliveries WHERE campaign_id = ? ORDER BY subscriber_id

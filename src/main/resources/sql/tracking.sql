@@ -40,11 +40,17 @@ UPDATE app_settings SET setting_value = ? WHERE name = ?
 -- name: insert-classified-event
 INSERT INTO events (campaign_id, subscriber_id, kind, link_id, detail, user_agent, created_at, human, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 
+-- When each of a batch's readers was sent the campaign, and who of them asked not to be tracked: both driven
+-- by the batch's ids through UNNEST, so each is a primary key lookup per reader. "subscriber_id = ANY(?)" made H2
+-- scan the campaign's whole ledger (and the do-not-track query every subscriber) once per batch: at 100,000
+-- recipients the event writer managed 1,600 events/s.
 -- name: sent-at
-SELECT subscriber_id, updated_at FROM deliveries WHERE campaign_id = ? AND state = 'sent' AND subscriber_id = ANY(?)
+SELECT d.subscriber_id, d.updated_at FROM UNNEST(?) AS x(id)
+JOIN deliveries d ON d.campaign_id = ? AND d.subscriber_id = x.id
+WHERE d.state = 'sent'
 
 -- name: do-not-track
-SELECT id FROM subscribers WHERE do_not_track = TRUE AND id = ANY(?)
+SELECT s.id FROM UNNEST(?) AS x(id) JOIN subscribers s ON s.id = x.id WHERE s.do_not_track = TRUE
 
 -- name: burst-reclassify
 UPDATE events SET human = FALSE, reason = ?

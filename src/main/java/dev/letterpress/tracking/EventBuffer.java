@@ -111,7 +111,7 @@ public final class EventBuffer implements AutoCloseable {
         subscribersByCampaign.forEach((campaign, ids) -> {
             allSubscribers.addAll(ids);
             jdbc.query(sql.get("sent-at"), rs -> sentAt.put(campaign + ":" + rs.getLong(1), Jdbc.instant(rs, 2)),
-                    campaign, ids.toArray(Long[]::new));
+                    ids.toArray(Long[]::new), campaign);
         });
         if (!allSubscribers.isEmpty()) {
             doNotTrack.addAll(jdbc.query(sql.get("do-not-track"), rs -> rs.getLong(1), (Object) allSubscribers.toArray(Long[]::new)));

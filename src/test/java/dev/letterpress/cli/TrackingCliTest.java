@@ -109,9 +109,38 @@ class TrackingCliTest {
         assertThat(run.err()).contains("tracking.secret").contains("a secret of 5 characters").contains("at least 32 characters each");
     }
 
-    private void get(String url, String agent) throws Exception {
+    private int get(String url, String agent) throws Exception {
         int status = http.send(HttpRequest.newBuilder(URI.create(url)).header("User-Agent", agent).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         assertThat(status).isIn(200, 302);
+        return status;
+    }
+
+    @Test
+    void loadBenchTokensAreValidPathsOfReadersWithSentLedgerRowsAndTheirEventsAreCounted() throws Exception {
+        Path out = dir.resolve("tokens");
+        Run made = run("bench", "tokens", "--out", out.toString(), "--subscribers", "30", "--links", "4");
+        assertThat(made.code()).as(made.err()).isZero();
+        List<String> pixels = Files.readAllLines(out.resolve("pixel.txt"));
+        List<String> clicks = Files.readAllLines(out.resolve("click.txt"));
+        assertThat(pixels).hasSize(30).doesNotHaveDuplicates();
+        assertThat(clicks).hasSize(30);
+        long campaign = Long.parseLong(Files.readString(out.resolve("campaign")).strip());
+        try (App app = App.create(ConfigLoader.load(config, true, java.util.Map.of())).start()) {
+            // every reader the paths name was sent the campaign: the load test exercises the ledger lookups and marks
+            assertThat(app.db.jdbc().query("SELECT COUNT(*) FROM deliveries WHERE campaign_id = ? AND state = 'sent'", rs -> rs.getLong(1), campaign))
+                    .containsExactly(30L);
+            String base = app.urls.base();
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(base + pixels.get(i), BROWSER)).isEqualTo(200);
+                assertThat(get(base + clicks.get(i), BROWSER)).isEqualTo(302);
+            }
+            app.eventBuffer.flush();
+            // a person opened and clicked an hour after delivery: human, and each reader's first marks their ledger row
+            assertThat(app.db.jdbc().query("SELECT COUNT(*) FROM deliveries WHERE campaign_id = ? AND opened_human AND clicked_human",
+                    rs -> rs.getLong(1), campaign)).containsExactly(3L);
+        }
+        Run counted = run("bench", "events", "--campaign", Long.toString(campaign));
+        assertThat(counted.out().strip()).endsWith("6");
     }
 
     private Path writeConfig(String extra) throws Exception {
