@@ -23,18 +23,29 @@ ON t.campaign_id = v.campaign_id AND t.kind = v.kind AND t.human = v.human
 WHEN MATCHED THEN UPDATE SET subscribers = t.subscribers + v.n
 WHEN NOT MATCHED THEN INSERT (campaign_id, kind, human, subscribers) VALUES (v.campaign_id, v.kind, v.human, v.n)
 
--- The first open or click of each class marks the recipient's ledger row; an update count of 1 is a new unique.
+-- The first open or click of each class marks the recipient's ledger row: one statement per batch, campaign and
+-- class, and the number of rows it changed is the number of new unique readers. A MERGE driven by the ids
+-- looks each one up in the key; H2 answers "subscriber_id IN (SELECT ... UNNEST(?))" or "= ANY(?)" by scanning
+-- the campaign's whole ledger and testing each row. (The ids are distinct: PostgreSQL refuses to merge a row twice.)
 -- name: flag-open-human
-UPDATE deliveries SET opened_human = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND opened_human = FALSE
+MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FROM UNNEST(?) AS x(id)) AS v
+ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.opened_human = FALSE
+WHEN MATCHED THEN UPDATE SET opened_human = TRUE
 
 -- name: flag-open-machine
-UPDATE deliveries SET opened_machine = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND opened_machine = FALSE
+MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FROM UNNEST(?) AS x(id)) AS v
+ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.opened_machine = FALSE
+WHEN MATCHED THEN UPDATE SET opened_machine = TRUE
 
 -- name: flag-click-human
-UPDATE deliveries SET clicked_human = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND clicked_human = FALSE
+MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FROM UNNEST(?) AS x(id)) AS v
+ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.clicked_human = FALSE
+WHEN MATCHED THEN UPDATE SET clicked_human = TRUE
 
 -- name: flag-click-machine
-UPDATE deliveries SET clicked_machine = TRUE WHERE campaign_id = ? AND subscriber_id = ? AND clicked_machine = FALSE
+MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FROM UNNEST(?) AS x(id)) AS v
+ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.clicked_machine = FALSE
+WHEN MATCHED THEN UPDATE SET clicked_machine = TRUE
 
 -- A burst of clicks turned out to be a scanner's: the person's clicks it re-labels, before they are re-labelled.
 -- name: burst-clicks

@@ -128,8 +128,15 @@ public final class Jdbc {
             Object p = params[i];
             if (p instanceof Instant t) {
                 ps.setObject(i + 1, t.atOffset(ZoneOffset.UTC));
-            } else if (p instanceof Long[] || p instanceof String[]) {
-                ps.setArray(i + 1, ps.getConnection().createArrayOf(p instanceof Long[] ? "BIGINT" : "VARCHAR", (Object[]) p));
+            } else if (p instanceof Long[] || p instanceof String[] || p instanceof Boolean[]) {
+                String type = p instanceof Long[] ? "BIGINT" : p instanceof String[] ? "VARCHAR" : "BOOLEAN";
+                ps.setArray(i + 1, ps.getConnection().createArrayOf(type, (Object[]) p));
+            } else if (p instanceof Instant[] times) {
+                OffsetDateTime[] values = new OffsetDateTime[times.length];
+                for (int j = 0; j < times.length; j++) {
+                    values[j] = times[j] == null ? null : times[j].atOffset(ZoneOffset.UTC);
+                }
+                ps.setArray(i + 1, ps.getConnection().createArrayOf("TIMESTAMPTZ", values));
             } else {
                 ps.setObject(i + 1, p);
             }

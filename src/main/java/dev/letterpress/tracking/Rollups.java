@@ -7,10 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The report rollups' share of one event-writing transaction (tables in migration V13). Opens and clicks are
@@ -55,9 +56,8 @@ final class Rollups {
     private final Map<HourKey, long[]> hours = new TreeMap<>();
     private final Map<LinkKey, long[]> links = new TreeMap<>();
     private final Map<UniqueKey, long[]> uniques = new TreeMap<>();
-    private final PreparedStatement[] flags = new PreparedStatement[FLAGS.length];
-    @SuppressWarnings("unchecked")
-    private final List<UniqueKey>[] flagged = new List[FLAGS.length];
+    /** Readers whose ledger row a flag query should mark, by campaign, kind and class (the flag); sorted as above. */
+    private final Map<UniqueKey, Set<Long>> toFlag = new TreeMap<>();
 
     Rollups(Connection c) {
         this.c = c;
@@ -71,14 +71,7 @@ final class Rollups {
             add(links, new LinkKey(campaign, linkId, human), 1);
         }
         if (subscriber != null) {
-            int f = (kind == EventStore.Kind.OPEN ? 0 : 2) + (human ? 0 : 1);
-            if (flags[f] == null) {
-                flags[f] = Jdbc.prepare(c, SQL.get(FLAGS[f]));
-                flagged[f] = new ArrayList<>();
-            }
-            Jdbc.bind(flags[f], campaign, subscriber);
-            flags[f].addBatch();
-            flagged[f].add(new UniqueKey(campaign, k, human));
+            toFlag.computeIfAbsent(new UniqueKey(campaign, k, human), key -> new TreeSet<>()).add(subscriber);
         }
     }
 
@@ -121,29 +114,23 @@ final class Rollups {
     /** Writes the sums; the caller commits. */
     void write() throws SQLException {
         runFlags();
-        for (PreparedStatement ps : flags) {
-            if (ps != null) {
-                ps.close();
-            }
-        }
         merge("add-hour", hours, (k, n) -> new Object[] {k.campaign(), k.hour(), k.kind(), k.human(), n});
         merge("add-link", links, (k, n) -> new Object[] {k.campaign(), k.link(), k.human(), n});
         merge("add-unique", uniques, (k, n) -> new Object[] {k.campaign(), k.kind(), k.human(), n});
     }
 
+    /**
+     * One statement per campaign and flag for the whole batch: it marks the readers not marked yet, and the number
+     * of rows it changed is the number of new unique openers or clickers of that class.
+     */
     private void runFlags() throws SQLException {
-        for (int f = 0; f < flags.length; f++) {
-            if (flags[f] == null || flagged[f].isEmpty()) {
-                continue;
-            }
-            int[] changed = flags[f].executeBatch();
-            for (int i = 0; i < changed.length; i++) {
-                if (changed[i] > 0) {
-                    add(uniques, flagged[f].get(i), 1);
-                }
-            }
-            flagged[f].clear();
+        for (var e : toFlag.entrySet()) {
+            UniqueKey key = e.getKey();
+            String flag = FLAGS[(key.kind().equals("open") ? 0 : 2) + (key.human() ? 0 : 1)];
+            int changed = Jdbc.update(c, SQL.get(flag), key.campaign(), e.getValue().toArray(Long[]::new));
+            add(uniques, key, changed);
         }
+        toFlag.clear();
     }
 
     private interface Params<K> {
