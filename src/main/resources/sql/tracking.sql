@@ -46,8 +46,9 @@ SELECT x.c, x.s, x.k, x.l, x.u, x.t, x.h, x.r FROM UNNEST(?, ?, ?, ?, ?, ?, ?, ?
 -- by the batch's ids through UNNEST, so each is a primary key lookup per reader. "subscriber_id = ANY(?)" made H2
 -- scan the campaign's whole ledger (and the do-not-track query every subscriber) once per batch: at 100,000
 -- recipients the event writer managed 1,600 events/s.
+-- The ledger row's marks come along, so readers already marked need no MERGE (see Rollups).
 -- name: sent-at
-SELECT d.subscriber_id, d.updated_at FROM UNNEST(?) AS x(id)
+SELECT d.subscriber_id, d.updated_at, d.opened_human, d.opened_machine, d.clicked_human, d.clicked_machine FROM UNNEST(?) AS x(id)
 JOIN deliveries d ON d.campaign_id = ? AND d.subscriber_id = x.id
 WHERE d.state = 'sent'
 

@@ -104,22 +104,27 @@ public final class EventBuffer implements AutoCloseable {
                 subscribersByCampaign.computeIfAbsent(h.campaign(), k -> new HashSet<>()).add(h.subscriber());
             }
         }
-        Map<String, Instant> sentAt = new HashMap<>();
+        Map<Rollups.Reader, Instant> sentAt = new HashMap<>();
+        Map<Rollups.Reader, Integer> marked = new HashMap<>();
         Set<Long> doNotTrack = new HashSet<>();
         Set<Long> allSubscribers = new HashSet<>();
         subscribersByCampaign.forEach((campaign, ids) -> {
             allSubscribers.addAll(ids);
-            jdbc.query(sql.get("sent-at"), rs -> sentAt.put(campaign + ":" + rs.getLong(1), Jdbc.instant(rs, 2)),
-                    ids.toArray(Long[]::new), campaign);
+            jdbc.query(sql.get("sent-at"), rs -> {
+                var reader = new Rollups.Reader(campaign, rs.getLong(1));
+                sentAt.put(reader, Jdbc.instant(rs, 2));
+                marked.put(reader, Rollups.marks(rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6)));
+                return reader;
+            }, ids.toArray(Long[]::new), campaign);
         });
         if (!allSubscribers.isEmpty()) {
             doNotTrack.addAll(jdbc.query(sql.get("do-not-track"), rs -> rs.getLong(1), (Object) allSubscribers.toArray(Long[]::new)));
         }
         jdbc.inTransaction(c -> {
-            Rollups rollups = new Rollups(c);
+            Rollups rollups = new Rollups(c, marked);
             Rows rows = new Rows();
             for (Hit h : batch) {
-                MachineRules.Verdict v = MachineRules.classify(h, sentAt.get(h.campaign() + ":" + h.subscriber()));
+                MachineRules.Verdict v = MachineRules.classify(h, sentAt.get(new Rollups.Reader(h.campaign(), h.subscriber())));
                 boolean burst = h.kind() == EventStore.Kind.CLICK && h.subscriber() != 0 && !h.trap()
                         && bursts.isBurst(h.campaign(), h.subscriber(), h.linkId(), h.at());
                 if (burst && v.human()) {

@@ -51,7 +51,16 @@ final class Rollups {
         }
     }
 
+    /** A recipient of a campaign: the key of their ledger row. */
+    record Reader(long campaign, long subscriber) {}
+
     private final Connection c;
+    /**
+     * The marks each reader's ledger row carried when the batch began (bit i for {@code FLAGS[i]}): a mark already
+     * set needs no MERGE, which is most of a busy campaign's opens and clicks. The MERGE still checks the row, so a
+     * mark read as unset is never counted twice; a burst's re-labelling forgets what was read for that reader.
+     */
+    private final Map<Reader, Integer> marked;
     // sorted, so that every node updates rollup rows in the same order: two concurrent writers cannot deadlock
     private final Map<HourKey, long[]> hours = new TreeMap<>();
     private final Map<LinkKey, long[]> links = new TreeMap<>();
@@ -59,8 +68,18 @@ final class Rollups {
     /** Readers whose ledger row a flag query should mark, by campaign, kind and class (the flag); sorted as above. */
     private final Map<UniqueKey, Set<Long>> toFlag = new TreeMap<>();
 
-    Rollups(Connection c) {
+    Rollups(Connection c, Map<Reader, Integer> marked) {
         this.c = c;
+        this.marked = marked;
+    }
+
+    /** The mark bits of a ledger row, in the order of {@code FLAGS}. */
+    static int marks(boolean openedHuman, boolean openedMachine, boolean clickedHuman, boolean clickedMachine) {
+        return (openedHuman ? 1 : 0) | (openedMachine ? 2 : 0) | (clickedHuman ? 4 : 0) | (clickedMachine ? 8 : 0);
+    }
+
+    private static int flag(String kind, boolean human) {
+        return (kind.equals("open") ? 0 : 2) + (human ? 0 : 1);
     }
 
     /** An open or a click of a campaign; {@code subscriber} null when it may not be tracked individually. */
@@ -70,7 +89,7 @@ final class Rollups {
         if (kind == EventStore.Kind.CLICK && linkId != null) {
             add(links, new LinkKey(campaign, linkId, human), 1);
         }
-        if (subscriber != null) {
+        if (subscriber != null && (marked.getOrDefault(new Reader(campaign, subscriber), 0) & (1 << flag(k, human))) == 0) {
             toFlag.computeIfAbsent(new UniqueKey(campaign, k, human), key -> new TreeSet<>()).add(subscriber);
         }
     }
@@ -96,6 +115,7 @@ final class Rollups {
     /** After a re-labelling: the recipient's click marks (and the unique counts) follow what their clicks now are. */
     void settleClickFlags(long campaign, long subscriber) throws SQLException {
         runFlags();
+        marked.remove(new Reader(campaign, subscriber));
         List<Boolean> classes = Jdbc.query(c, SQL.get("click-classes"), rs -> rs.getBoolean(1), campaign, subscriber);
         boolean human = classes.contains(Boolean.TRUE);
         boolean machine = classes.contains(Boolean.FALSE);
@@ -126,7 +146,7 @@ final class Rollups {
     private void runFlags() throws SQLException {
         for (var e : toFlag.entrySet()) {
             UniqueKey key = e.getKey();
-            String flag = FLAGS[(key.kind().equals("open") ? 0 : 2) + (key.human() ? 0 : 1)];
+            String flag = FLAGS[flag(key.kind(), key.human())];
             int changed = Jdbc.update(c, SQL.get(flag), key.campaign(), e.getValue().toArray(Long[]::new));
             add(uniques, key, changed);
         }

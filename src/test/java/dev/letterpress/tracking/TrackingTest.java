@@ -42,7 +42,7 @@ class TrackingTest {
     private static final String TOKEN = "[A-Za-z0-9_-]{36}";
     private static final String SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
     private static final String APPLE_MAIL = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
-    private static final List<String> READERS = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ivy");
+    private static final List<String> READERS = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "jo");
 
     /** One recipient's tracked URLs: the pixel, the visible links in order, the hidden trap link. */
     record Mail(long subscriber, String pixel, List<String> clicks, String trap) {}
@@ -175,6 +175,37 @@ class TrackingTest {
             assertThat(r.human()).isFalse();
             assertThat(r.reason()).isEqualTo(MachineRules.ALL_LINKS_AT_ONCE);
         });
+    }
+
+    /**
+     * The event writer skips marking a ledger row that was already marked when its batch began; a reader's repeat
+     * opens in later batches, and a burst that re-labels a click already marked human, still leave the row's marks
+     * equal to what the events say (and the last test checks the unique counts against the events).
+     */
+    @Test
+    void repeatOpensInLaterBatchesAndABurstAfterAMarkedClickLeaveTheLedgerMarksRight() throws Exception {
+        Mail jo = deliveredLongAgo("jo");
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(jo.pixel(), SAFARI).statusCode()).isEqualTo(200);
+            app.eventBuffer.flush();
+        }
+        assertThat(get(jo.clicks().get(0), SAFARI).statusCode()).isEqualTo(302);
+        app.eventBuffer.flush();
+        assertThat(marks(jo)).containsExactly(true, false, true, false);
+        assertThat(get(jo.clicks().get(1), SAFARI).statusCode()).isEqualTo(302);
+        assertThat(get(jo.clicks().get(2), SAFARI).statusCode()).isEqualTo(302);
+        app.eventBuffer.flush();
+        assertThat(rows(jo)).extracting(Row::kind, Row::human).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("open", true), org.assertj.core.groups.Tuple.tuple("open", true),
+                org.assertj.core.groups.Tuple.tuple("open", true), org.assertj.core.groups.Tuple.tuple("click", false),
+                org.assertj.core.groups.Tuple.tuple("click", false), org.assertj.core.groups.Tuple.tuple("click", false));
+        // opened by a person; every click now a machine's, none a person's
+        assertThat(marks(jo)).containsExactly(true, false, false, true);
+    }
+
+    private static List<Boolean> marks(Mail m) {
+        return jdbc.query("SELECT opened_human, opened_machine, clicked_human, clicked_machine FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?",
+                rs -> List.of(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)), campaign, m.subscriber()).get(0);
     }
 
     @Test
