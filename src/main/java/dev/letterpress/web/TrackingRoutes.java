@@ -4,6 +4,8 @@ import dev.letterpress.tracking.LinkRegistry;
 import dev.letterpress.tracking.Tracker;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Base64;
 
 /** The open pixel and the click redirect. Both only verify the token and queue the event: no database work. */
@@ -31,7 +33,16 @@ final class TrackingRoutes {
         ctx.header("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0");
         ctx.header("Pragma", "no-cache");
         ctx.header("Expires", "0");
-        ctx.contentType("image/gif").result(PIXEL);
+        // written straight to the response, not as a Javalin result: its compression check (a content-type
+        // lookup on every first write) was 6 % of a server thread's CPU under pixel load, for 43 bytes nobody
+        // compresses
+        ctx.contentType("image/gif");
+        ctx.res().setContentLength(PIXEL.length);
+        try {
+            ctx.res().getOutputStream().write(PIXEL);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the client went away", e);
+        }
     }
 
     /** Redirects only to the link registered at render time; a URL parameter can never choose the target. */

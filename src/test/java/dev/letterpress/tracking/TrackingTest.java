@@ -114,7 +114,10 @@ class TrackingTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).hasSize(43);
+        assertThat(new String(r.body(), 0, 6, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("GIF89a");
+        assertThat(r.headers().firstValue("Content-Length")).hasValue("43");
         assertThat(r.headers().firstValue("Content-Type")).hasValue("image/gif");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(r.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store").contains("no-cache").contains("max-age=0");
         assertThat(r.headers().firstValue("Pragma")).hasValue("no-cache");
         assertThat(r.headers().firstValue("Expires")).hasValue("0");
