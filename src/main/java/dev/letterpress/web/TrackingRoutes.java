@@ -62,7 +62,9 @@ final class TrackingRoutes {
             ctx.status(204);
             return;
         }
-        ctx.redirect(target.get(), io.javalin.http.HttpStatus.FOUND);
+        // status and Location only: Javalin's redirect() also sets a text body, which goes through the same
+        // compression check on its way out as the pixel did
+        ctx.status(io.javalin.http.HttpStatus.FOUND).header("Location", target.get());
     }
 
     /**
