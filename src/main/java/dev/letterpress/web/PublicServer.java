@@ -46,6 +46,7 @@ public final class PublicServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = http.host();
             cfg.jetty.port = http.port();
+            cfg.jetty.modifyServletContextHandler(context -> context.insertHandler(new TrackingFastPath(tracker)));
             cfg.routes.before(PublicServer::securityHeaders);
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
             cfg.routes.get("/o/{token}", tracking::open);
@@ -116,10 +117,16 @@ public final class PublicServer implements AutoCloseable {
     }
 
     /** Tokens travel in URLs: never leak them through Referer, never let pages be framed or sniffed. */
+    static final String[][] SECURITY_HEADERS = {
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+    };
+
     private static void securityHeaders(Context ctx) {
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        for (String[] h : SECURITY_HEADERS) {
+            ctx.header(h[0], h[1]);
+        }
     }
 }

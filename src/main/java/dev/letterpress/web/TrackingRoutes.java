@@ -12,6 +12,7 @@ import java.util.Base64;
 final class TrackingRoutes {
     /** The smallest transparent GIF: 43 bytes. */
     static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
+    static final String PIXEL_CACHE_CONTROL = "no-store, no-cache, must-revalidate, max-age=0";
 
     private final Tracker tracker;
     private final Pages pages;
@@ -30,7 +31,7 @@ final class TrackingRoutes {
             ctx.status(404).contentType("text/plain").result("unknown token");
             return;
         }
-        ctx.header("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0");
+        ctx.header("Cache-Control", PIXEL_CACHE_CONTROL);
         ctx.header("Pragma", "no-cache");
         ctx.header("Expires", "0");
         // written straight to the response, not as a Javalin result: its compression check (a content-type
@@ -72,8 +73,10 @@ final class TrackingRoutes {
      * comes from this machine, i.e. from a local reverse proxy; anyone else could write anything in it.
      */
     static String clientIp(Context ctx) {
-        String ip = ctx.req().getRemoteAddr();
-        String forwarded = ctx.header("X-Forwarded-For");
+        return clientIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    static String clientIp(String ip, String forwarded) {
         if (forwarded != null && (ip.equals("127.0.0.1") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1"))) {
             int comma = forwarded.lastIndexOf(',');
             return (comma < 0 ? forwarded : forwarded.substring(comma + 1)).strip();

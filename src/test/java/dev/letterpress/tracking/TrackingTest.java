@@ -99,6 +99,12 @@ class TrackingTest {
         long linkId = rows(ada).stream().filter(r -> r.kind().equals("click")).findFirst().orElseThrow().linkId();
         assertThat(click.headers().firstValue("Location")).hasValue(app.links.url(campaign, linkId).orElseThrow());
         assertThat(click.headers().firstValue("Location").orElseThrow()).startsWith("https://example.");
+        // answered in front of Javalin (web.TrackingFastPath), which would have added its default text/plain;
+        // with the same security headers as every page
+        assertThat(click.headers().firstValue("Content-Type")).isEmpty();
+        assertThat(click.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(click.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(click.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
         assertThat(rows(ada)).extracting(Row::kind, Row::human, Row::reason, Row::userAgent).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("open", true, MachineRules.NO_MACHINE_SIGNAL, APPLE_MAIL),
                 org.assertj.core.groups.Tuple.tuple("click", true, MachineRules.NO_MACHINE_SIGNAL, SAFARI));
