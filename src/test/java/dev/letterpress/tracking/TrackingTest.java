@@ -42,7 +42,7 @@ class TrackingTest {
     private static final String TOKEN = "[A-Za-z0-9_-]{36}";
     private static final String SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
     private static final String APPLE_MAIL = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
-    private static final List<String> READERS = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "jo");
+    private static final List<String> READERS = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "jo", "kit");
 
     /** One recipient's tracked URLs: the pixel, the visible links in order, the hidden trap link. */
     record Mail(long subscriber, String pixel, List<String> clicks, String trap) {}
@@ -137,6 +137,19 @@ class TrackingTest {
         assertThat(head.statusCode()).isEqualTo(302);
         assertThat(rows(bob)).extracting(Row::kind, Row::human, Row::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("click", false, MachineRules.HEAD_REQUEST));
+    }
+
+    @Test
+    void aHeadRequestForThePixelIsAnsweredWithoutABodyAndRecordedAsAMachine() throws Exception {
+        Mail kit = deliveredLongAgo("kit");
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(kit.pixel())).header("User-Agent", SAFARI)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("image/gif");
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("43");
+        assertThat(rows(kit)).extracting(Row::kind, Row::human, Row::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("open", false, MachineRules.HEAD_REQUEST));
     }
 
     @Test
