@@ -45,11 +45,9 @@ final class TrackingFastPath extends Handler.Wrapper {
             if (!tracker.open(token.endsWith(".gif") ? token.substring(0, token.length() - 4) : token, agent, ip, head)) {
                 return super.handle(request, response, callback);
             }
-            securityHeaders(response);
+            put(response, PublicServer.SECURITY_HEADERS);
+            put(response, TrackingRoutes.PIXEL_HEADERS);
             response.setStatus(200);
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, TrackingRoutes.PIXEL_CACHE_CONTROL);
-            response.getHeaders().put(HttpHeader.PRAGMA, "no-cache");
-            response.getHeaders().put(HttpHeader.EXPIRES, "0");
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "image/gif");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, TrackingRoutes.PIXEL.length);
             response.write(true, head ? EMPTY.slice() : PIXEL.slice(), callback);
@@ -62,7 +60,7 @@ final class TrackingFastPath extends Handler.Wrapper {
         if (target.isEmpty()) {
             return super.handle(request, response, callback);
         }
-        securityHeaders(response);
+        put(response, PublicServer.SECURITY_HEADERS);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         if (target.get().equals(LinkRegistry.TRAP_URL)) {
             response.setStatus(204); // the hidden trap link: recorded as a machine's click; nothing to follow
@@ -75,8 +73,8 @@ final class TrackingFastPath extends Handler.Wrapper {
         return true;
     }
 
-    private static void securityHeaders(Response response) {
-        for (String[] h : PublicServer.SECURITY_HEADERS) {
+    private static void put(Response response, String[][] headers) {
+        for (String[] h : headers) {
             response.getHeaders().put(h[0], h[1]);
         }
     }
