@@ -30,6 +30,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     public static final String DROP = "DROP";
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final BiFunction<String, Integer, String> rcptRule;
+    private final boolean pipelining;
     private final ServerSocket server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "faulty-smtp");
@@ -38,7 +39,13 @@ public final class FaultySmtpServer implements AutoCloseable {
     });
 
     public FaultySmtpServer(BiFunction<String, Integer, String> rcptRule) throws IOException {
+        this(rcptRule, true);
+    }
+
+    /** With {@code pipelining}, EHLO offers PIPELINING (RFC 2920), and clients that use it send MAIL, RCPT and DATA at once. */
+    public FaultySmtpServer(BiFunction<String, Integer, String> rcptRule, boolean pipelining) throws IOException {
         this.rcptRule = rcptRule;
+        this.pipelining = pipelining;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         pool.submit(this::acceptLoop);
     }
@@ -73,7 +80,7 @@ public final class FaultySmtpServer implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
-                    reply(out, "250-faulty.test\r\n250 8BITMIME");
+                    reply(out, "250-faulty.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250 8BITMIME");
                 } else if (upper.startsWith("HELO") || upper.startsWith("NOOP") || upper.startsWith("MAIL FROM")) {
                     reply(out, "250 OK");
                 } else if (upper.startsWith("RSET")) {

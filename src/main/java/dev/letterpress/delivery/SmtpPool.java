@@ -79,11 +79,15 @@ public final class SmtpPool implements Mailer {
         this.clock = clock;
     }
 
-    /** The pool over every server in the config, talking SMTP through Jakarta Mail. */
+    /**
+     * The pool over every server in the config: {@link SmtpClient} (pipelining, pre-encoded bytes) for a server
+     * reached without TLS, Jakarta Mail's transport ({@link SmtpMailer}) for one with TLS or STARTTLS.
+     */
     public static SmtpPool fromConfig(Config config, Clock clock) {
         List<Server> servers = new ArrayList<>();
         for (Config.Smtp s : config.smtpServers()) {
-            servers.add(new Server(s.name(), new SmtpMailer(s), s.maxConnections(), s.idleTimeout()));
+            Mailer transport = s.security() == Config.Security.NONE ? new SmtpClient(s) : new SmtpMailer(s);
+            servers.add(new Server(s.name(), transport, s.maxConnections(), s.idleTimeout()));
         }
         return new SmtpPool(servers, config.delivery().messagesPerConnection(), clock);
     }
@@ -225,8 +229,10 @@ public final class SmtpPool implements Mailer {
                 sent++;
                 return reply;
             } catch (SendFailure f) {
-                if (f.code() == 0 && !inner.isUsable()) {
-                    server.failed(clock.instant()); // dropped mid-conversation: steer new connections elsewhere for a while
+                if (f.code() == 0 && !inner.isUsable() && servers.size() > 1) {
+                    // dropped mid-conversation: steer new connections elsewhere for a while. With no elsewhere, a
+                    // pause would only hold up the rest of the mail; the failed message has its own backoff.
+                    server.failed(clock.instant());
                 }
                 throw f;
             }

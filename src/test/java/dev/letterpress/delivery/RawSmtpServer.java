@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal real SMTP receiver (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) that keeps every message exactly
@@ -22,6 +23,11 @@ import java.util.concurrent.Executors;
 public final class RawSmtpServer implements AutoCloseable {
     /** One received message per DATA: the raw bytes, every line still ending in CRLF. */
     public final List<byte[]> messages = new CopyOnWriteArrayList<>();
+    /** The RCPT TO addresses, in order. */
+    public final List<String> recipients = new CopyOnWriteArrayList<>();
+    /** Transactions whose RCPT had already arrived when MAIL was read: the client pipelined (RFC 2920). */
+    public final AtomicInteger pipelinedTransactions = new AtomicInteger();
+    private final boolean pipelining;
     private final ServerSocket server;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "raw-smtp");
@@ -30,6 +36,12 @@ public final class RawSmtpServer implements AutoCloseable {
     });
 
     public RawSmtpServer() throws IOException {
+        this(false);
+    }
+
+    /** With {@code pipelining}, EHLO offers PIPELINING. */
+    public RawSmtpServer(boolean pipelining) throws IOException {
+        this.pipelining = pipelining;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         pool.submit(this::acceptLoop);
     }
@@ -56,8 +68,16 @@ public final class RawSmtpServer implements AutoCloseable {
             while ((line = readLine(in)) != null) {
                 String command = new String(line, StandardCharsets.US_ASCII).strip().toUpperCase();
                 if (command.startsWith("EHLO")) {
-                    reply(out, "250-raw.test\r\n250 SIZE 52428800");
-                } else if (command.startsWith("HELO") || command.startsWith("MAIL FROM") || command.startsWith("RCPT TO")
+                    reply(out, "250-raw.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250 SIZE 52428800");
+                } else if (command.startsWith("MAIL FROM")) {
+                    if (in.available() > 0) {
+                        pipelinedTransactions.incrementAndGet();
+                    }
+                    reply(out, "250 OK");
+                } else if (command.startsWith("RCPT TO")) {
+                    recipients.add(command.substring(command.indexOf('<') + 1, command.lastIndexOf('>')).toLowerCase(java.util.Locale.ROOT));
+                    reply(out, "250 OK");
+                } else if (command.startsWith("HELO")
                         || command.startsWith("RSET") || command.startsWith("NOOP")) {
                     reply(out, "250 OK");
                 } else if (command.equals("DATA")) {
