@@ -54,6 +54,7 @@ import picocli.CommandLine.Option;
 @Command(name = "send", description = "Send the demo issue to N generated recipients into an SMTP sink; compare with stock Jakarta Mail.")
 final class BenchSendCommand implements Callable<Integer> {
     private static final String LIST = "bench";
+    private static final String WARMUP_LIST = "bench-warmup";
 
     @Option(names = "--recipients", paramLabel = "N", defaultValue = "100000", description = "Generated recipients (default: ${DEFAULT-VALUE}).")
     int recipients;
@@ -66,6 +67,11 @@ final class BenchSendCommand implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "C", defaultValue = "4", description = "SMTP connections (delivery.connections and baseline threads; default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "20000",
+            description = "Before each measured phase, the same work for W other recipients, not counted: the JIT compiles for the first "
+                    + "~15 s of a fresh JVM, about a third of the CPU then (default: ${DEFAULT-VALUE}; 0: measure from a cold start).")
+    int warmup;
+
     @Option(names = "--baseline-only", description = "Only run the stock Jakarta Mail baseline.")
     boolean baselineOnly;
 
@@ -73,7 +79,7 @@ final class BenchSendCommand implements Callable<Integer> {
     boolean noBaseline;
 
     @Option(names = "--issue", paramLabel = "FILE|demo",
-            description = "Issue to send: a JSON file, 'demo' for the demo issue (~45 KB messages), or by default a short issue with one of each section type (~9 KB).")
+            description = "Issue to send: a JSON file, 'demo' for the demo issue (~45 KB messages), or by default a short issue with one of each section type (1.8 KB of content, ~31 KB messages with the layout).")
     String issueChoice;
 
     @Option(names = "--dir", description = "Work directory (default: a new temporary directory, deleted afterwards).")
@@ -94,6 +100,9 @@ final class BenchSendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (baselineOnly && noBaseline) {
             throw new IllegalArgumentException("--baseline-only and --no-baseline exclude each other");
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more");
         }
         if (recipients < 1) {
             throw new IllegalArgumentException("--recipients must be at least 1");
@@ -146,10 +155,16 @@ final class BenchSendCommand implements Callable<Integer> {
                 MailingList list = app.subscribers.createList(LIST, "bench send recipients");
                 if (!baselineOnly) {
                     long t0 = System.nanoTime();
-                    generate(app, list.id(), recipients);
-                    System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients, (System.nanoTime() - t0) / 1e9);
+                    generate(app, list.id(), recipients, "reader");
+                    if (warmup > 0) {
+                        generate(app, app.subscribers.createList(WARMUP_LIST, "bench send warm-up").id(), warmup, "warmup");
+                    }
+                    System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients + warmup, (System.nanoTime() - t0) / 1e9);
                     app.start();
-                    rows.add(runCampaign(app, inProcess));
+                    if (warmup > 0) {
+                        warmedUp(runCampaign(app, inProcess, WARMUP_LIST));
+                    }
+                    rows.add(runCampaign(app, inProcess, LIST));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
                 long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
@@ -163,7 +178,10 @@ final class BenchSendCommand implements Callable<Integer> {
                 composed.writeTo(bytes);
                 messageBytes = bytes.size();
                 if (!noBaseline) {
-                    rows.add(runBaseline(composed, content, host, port, inProcess));
+                    if (warmup > 0) {
+                        warmedUp(runBaseline(composed, content, host, port, inProcess, warmup));
+                    }
+                    rows.add(runBaseline(composed, content, host, port, inProcess, recipients));
                 }
             }
             print(rows, messageBytes);
@@ -185,22 +203,28 @@ final class BenchSendCommand implements Callable<Integer> {
     }
 
     /** N confirmed subscribers of the list, by batched SQL in chunks (the CSV importer is measured by bench import). */
-    static void generate(App app, long listId, int n) throws SQLException {
+    static void generate(App app, long listId, int n, String prefix) throws SQLException {
         int chunk = 50_000;
         try (Connection c = app.db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement subscribers = c.prepareStatement(
                     "INSERT INTO subscribers (email, email_key, name, attributes, status, created_at, updated_at) "
-                            + "SELECT 'reader' || X || '@bench.example.com', 'reader' || X || '@bench.example.com', 'Reader ' || X, "
+                            + "SELECT ? || X || '@bench.example.com', ? || X || '@bench.example.com', 'Reader ' || X, "
                             + "'{\"city\":\"City ' || MOD(X, 97) || '\",\"plan\":\"' || CASE WHEN MOD(X, 3) = 0 THEN 'pro' ELSE 'free' END || '\"}', "
                             + "'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(?, ?)");
                  PreparedStatement subscriptions = c.prepareStatement(
                          "INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_source, updated_at) "
                                  + "SELECT ?, id, 'confirmed', CURRENT_TIMESTAMP, 'bench send', CURRENT_TIMESTAMP FROM subscribers WHERE id > ?")) {
-                long lastId = 0;
+                long lastId;
+                try (var rs = c.createStatement().executeQuery("SELECT COALESCE(MAX(id), 0) FROM subscribers")) {
+                    rs.next();
+                    lastId = rs.getLong(1);
+                }
                 for (int from = 1; from <= n; from += chunk) {
-                    subscribers.setLong(1, from);
-                    subscribers.setLong(2, Math.min(n, from + chunk - 1L));
+                    subscribers.setString(1, prefix);
+                    subscribers.setString(2, prefix);
+                    subscribers.setLong(3, from);
+                    subscribers.setLong(4, Math.min(n, from + chunk - 1L));
                     subscribers.executeUpdate();
                     subscriptions.setLong(1, listId);
                     subscriptions.setLong(2, lastId);
@@ -215,12 +239,16 @@ final class BenchSendCommand implements Callable<Integer> {
         }
     }
 
-    private Figures runCampaign(App app, BenchSink sink) throws InterruptedException, IOException {
+    private static void warmedUp(Figures f) {
+        System.out.printf("warm-up: %s, %,d messages, %,.0f msgs/s (not counted)%n", f.name(), f.messages(), f.rate());
+    }
+
+    private Figures runCampaign(App app, BenchSink sink, String listName) throws InterruptedException, IOException {
         System.gc();
         resetPeakHeap();
         long cpu0 = processCpu() - sinkCpu(sink);
         long t0 = System.nanoTime();
-        long id = app.campaigns.create("bench send", DemoCommand.issue(issueChoice), List.of(LIST), null);
+        long id = app.campaigns.create("bench send " + listName, DemoCommand.issue(issueChoice), List.of(listName), null);
         Campaign done;
         long lastPrint = System.nanoTime();
         while (true) {
@@ -249,7 +277,7 @@ final class BenchSendCommand implements Callable<Integer> {
     }
 
     /** N messages, pre-built once per thread with stock Jakarta Mail, over one reused Transport per thread. */
-    private Figures runBaseline(MimeMessage like, RenderedContent content, String host, int port, BenchSink sink) throws Exception {
+    private Figures runBaseline(MimeMessage like, RenderedContent content, String host, int port, BenchSink sink, int messages) throws Exception {
         Properties p = new Properties();
         p.setProperty("mail.transport.protocol", "smtp");
         p.setProperty("mail.smtp.host", host);
@@ -267,7 +295,7 @@ final class BenchSendCommand implements Callable<Integer> {
         long cpu0 = processCpu() - sinkCpu(sink);
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
-            int share = recipients / connections + (i < recipients % connections ? 1 : 0);
+            int share = messages / connections + (i < messages % connections ? 1 : 0);
             Thread t = new Thread(() -> {
                 try {
                     MimeMessage m = stockMessage(session, like, content);
