@@ -72,12 +72,20 @@ public final class FaultySmtpServer implements AutoCloseable {
 
     private void session(Socket socket) {
         try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-             OutputStream out = socket.getOutputStream()) {
+             OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream())) {
             reply(out, "220 faulty.test ESMTP");
             String rcpt = null;
             boolean rcptOk = false;
             String line;
-            while ((line = in.readLine()) != null) {
+            while (true) {
+                // RFC 2920: replies to pipelined commands go out together once no more input is waiting. One small
+                // write per reply would, with Nagle's algorithm, wait for the client's delayed ACK (40 ms) each time.
+                if (!in.ready()) {
+                    out.flush();
+                }
+                if ((line = in.readLine()) == null) {
+                    break;
+                }
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
                     reply(out, "250-faulty.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250 8BITMIME");
@@ -95,6 +103,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                         return;
                     }
                     if (r.startsWith("STALL ")) {
+                        out.flush(); // what was answered before stays answered; only this reply is late
                         String[] parts = r.split(" ", 3);
                         Thread.sleep(Long.parseLong(parts[1]));
                         r = parts[2];
@@ -102,6 +111,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                     rcptOk = r.startsWith("2");
                     reply(out, r);
                     if (r.startsWith("421")) {
+                        out.flush();
                         return;
                     }
                 } else if (upper.equals("DATA")) {
@@ -110,13 +120,18 @@ public final class FaultySmtpServer implements AutoCloseable {
                         continue;
                     }
                     reply(out, "354 go ahead");
+                    out.flush();
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         // discard the message body
+                    }
+                    if (line == null) {
+                        return; // the data never ended: nothing was delivered (a pipelining client that gave up)
                     }
                     delivered.add(rcpt);
                     reply(out, "250 2.0.0 queued");
                 } else if (upper.startsWith("QUIT")) {
                     reply(out, "221 bye");
+                    out.flush();
                     return;
                 } else {
                     reply(out, "502 5.5.2 command not implemented");
@@ -129,9 +144,9 @@ public final class FaultySmtpServer implements AutoCloseable {
         }
     }
 
+    /** Buffers a reply; the session loop flushes when no more input is waiting. */
     private static void reply(OutputStream out, String text) throws IOException {
         out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
     }
 
     @Override

@@ -147,6 +147,10 @@ public final class SmtpClient implements Mailer {
         @Override
         public String send(MimeMessage message, String recipient) throws SendFailure {
             String from = envelopeSender(message);
+            if (!envelopeSafe(recipient) || !envelopeSafe(from)) {
+                // never reaches the wire: a CR or LF in an address would end the command and start another
+                throw new SendFailure(553, "5.1.3 not a usable address for SMTP: " + recipient.replaceAll("\\p{Cntrl}", "?"), null);
+            }
             boolean ascii = isAscii(from) && isAscii(recipient);
             if (!ascii && !utf8) {
                 throw new SendFailure(553, "5.6.7 the server does not accept non-ASCII addresses (no SMTPUTF8): " + recipient, null);
@@ -284,6 +288,20 @@ public final class SmtpClient implements Mailer {
         } catch (MessagingException e) {
             throw new SendFailure(0, "cannot read the From address: " + e.getMessage(), e);
         }
+    }
+
+    /** No control characters, spaces or angle brackets: nothing that could end the address or the command. */
+    private static boolean envelopeSafe(String address) {
+        if (address.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c <= ' ' || c == '<' || c == '>' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isAscii(String s) {

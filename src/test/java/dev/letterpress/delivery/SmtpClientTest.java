@@ -104,6 +104,9 @@ class SmtpClientTest {
                     assertThat(f.code()).isEqualTo(451);
                     assertThat(f.permanent()).isFalse();
                 });
+                // an address that would smuggle a command in never reaches the wire
+                assertThatThrownBy(() -> c.send(m, "x@example.org>\r\nRCPT TO:<victim@example.net")).isInstanceOfSatisfying(
+                        SendFailure.class, f -> assertThat(f.code()).isEqualTo(553));
                 assertThat(c.isUsable()).isTrue();
                 assertThat(c.send(m, "ok@example.org")).startsWith("250");
             }
