@@ -156,7 +156,7 @@ public final class SmtpClient implements Mailer {
                 throw new SendFailure(553, "5.6.7 the server does not accept non-ASCII addresses (no SMTPUTF8): " + recipient, null);
             }
             try {
-                SmtpChannel.Reply failed = envelope(from + (ascii ? "" : " SMTPUTF8"), recipient);
+                SmtpChannel.Reply failed = envelope(from, ascii ? "" : " SMTPUTF8", recipient);
                 if (failed != null) {
                     throw failure(failed);
                 }
@@ -183,8 +183,8 @@ public final class SmtpClient implements Mailer {
          * MAIL, RCPT and DATA: in one write when pipelining, else one at a time. Returns the reply that ended the
          * transaction, or null once the server is ready for the data (354). After a refusal the transaction is reset.
          */
-        private SmtpChannel.Reply envelope(String from, String recipient) throws IOException, SendFailure {
-            String mail = "MAIL FROM:<" + from + ">";
+        private SmtpChannel.Reply envelope(String from, String mailParameters, String recipient) throws IOException, SendFailure {
+            String mail = "MAIL FROM:<" + from + ">" + mailParameters;
             String rcpt = "RCPT TO:<" + recipient + ">";
             if (pipelining) {
                 channel.command(mail);

@@ -194,4 +194,121 @@ class SmtpClientTest {
             c.close();
         }
     }
+
+    /**
+     * A scripted receiver for the paths the real ones do not take: it answers each command line with what
+     * {@code script} returns for it (null: keep reading, e.g. data lines) and records every line it read.
+     */
+    private static final class Scripted implements AutoCloseable {
+        final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+
+        Scripted(String greeting, java.util.function.Function<String, String> script) throws IOException {
+            Thread t = new Thread(() -> {
+                try (Socket s = listener.accept();
+                     var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                     OutputStream out = s.getOutputStream()) {
+                    out.write((greeting + "\r\n").getBytes(StandardCharsets.UTF_8));
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                        String reply = script.apply(line);
+                        if (reply != null) {
+                            out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
+    }
+
+    /** A minimal transaction: MAIL, RCPT, DATA, the data up to its dot; everything else as {@code other} says. */
+    private static java.util.function.Function<String, String> transaction(java.util.function.Function<String, String> other) {
+        boolean[] inData = {false};
+        return line -> {
+            if (inData[0]) {
+                inData[0] = !line.equals(".");
+                return inData[0] ? null : "250 2.0.0 queued";
+            }
+            if (line.startsWith("MAIL") || line.startsWith("RCPT") || line.equals("RSET")) {
+                return "250 OK";
+            }
+            if (line.equals("DATA")) {
+                inData[0] = true;
+                return "354 go ahead";
+            }
+            return line.equals("QUIT") ? "221 bye" : other.apply(line);
+        };
+    }
+
+    @Test
+    void aServerWithoutEhloGetsHeloAndOneCommandAtATime() throws Exception {
+        try (Scripted server = new Scripted("220 old.test", transaction(line -> line.startsWith("EHLO") ? "502 5.5.1 what?"
+                : line.startsWith("HELO") ? "250 old.test" : "500 no"))) {
+            try (Mailer.Connection c = new SmtpClient(server(server.port(), "", "", Duration.ofSeconds(5))).connect()) {
+                assertThat(c.send(message("hello"), "reader@example.org")).isEqualTo("250 2.0.0 queued");
+            }
+            assertThat(server.lines).startsWith("EHLO " + server.lines.get(0).substring(5), "HELO " + server.lines.get(0).substring(5))
+                    .contains("MAIL FROM:<news@example.com>", "RCPT TO:<reader@example.org>", "DATA", ".");
+        }
+    }
+
+    @Test
+    void authLoginSendsTheUserNameAndPasswordInBase64WhenPlainIsNotOffered() throws Exception {
+        var b64 = java.util.Base64.getEncoder();
+        String user = b64.encodeToString("sender".getBytes(StandardCharsets.UTF_8));
+        String password = b64.encodeToString("s3cret".getBytes(StandardCharsets.UTF_8));
+        try (Scripted server = new Scripted("220 login.test", transaction(line -> line.startsWith("EHLO") ? "250-login.test\r\n250 AUTH LOGIN"
+                : line.equals("AUTH LOGIN") ? "334 VXNlcm5hbWU6" : line.equals(user) ? "334 UGFzc3dvcmQ6"
+                : line.equals(password) ? "235 2.7.0 authenticated" : "535 5.7.8 no"))) {
+            try (Mailer.Connection c = new SmtpClient(server(server.port(), "sender", "s3cret", Duration.ofSeconds(5))).connect()) {
+                c.send(message("hello"), "reader@example.org");
+            }
+            assertThat(server.lines).containsSubsequence("AUTH LOGIN", user, password, "MAIL FROM:<news@example.com>");
+        }
+    }
+
+    @Test
+    void aGreetingOf421IsATemporaryConnectionFailure() throws Exception {
+        try (Scripted server = new Scripted("421 4.3.2 too busy, come back later", line -> "221 bye")) {
+            assertThatThrownBy(() -> new SmtpClient(server(server.port(), "", "", Duration.ofSeconds(5))).connect())
+                    .isInstanceOfSatisfying(SendFailure.class, f -> {
+                        assertThat(f.code()).isEqualTo(421);
+                        assertThat(f.permanent()).isFalse();
+                    });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aNonAsciiAddressNeedsSmtputf8(boolean offered) throws Exception {
+        try (Scripted server = new Scripted("220 utf8.test", transaction(line -> line.startsWith("EHLO")
+                ? "250-utf8.test\r\n" + (offered ? "250-SMTPUTF8\r\n" : "") + "250 8BITMIME" : "500 no"))) {
+            try (Mailer.Connection c = new SmtpClient(server(server.port(), "", "", Duration.ofSeconds(5))).connect()) {
+                if (offered) {
+                    assertThat(c.send(message("hello"), "jürgen@example.org")).startsWith("250");
+                    assertThat(server.lines).contains("MAIL FROM:<news@example.com> SMTPUTF8", "RCPT TO:<jürgen@example.org>");
+                } else {
+                    assertThatThrownBy(() -> c.send(message("hello"), "jürgen@example.org")).isInstanceOfSatisfying(SendFailure.class, f -> {
+                        assertThat(f.code()).isEqualTo(553);
+                        assertThat(f.badAddress()).isFalse(); // 5.6.7: this server's limit, not the address's fault
+                    });
+                    assertThat(server.lines).noneMatch(l -> l.startsWith("MAIL"));
+                }
+            }
+        }
+    }
 }
