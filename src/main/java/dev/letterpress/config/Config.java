@@ -49,14 +49,14 @@ public record Config(
 
     /** One SMTP server of the pool: where it is, how many connections it may hold, and how fast it may be fed. */
     public record Smtp(String name, String host, int port, Security security, String username, String password, Duration timeout,
-                       int maxConnections, Duration idleTimeout, Limit rate) {
+                       int maxConnections, Duration idleTimeout, Limit rate, boolean pipelining) {
         public boolean authenticates() {
             return !username.isEmpty();
         }
 
         /** The same server settings at another address (the demo's and tests' local catchers). */
         public Smtp at(String newHost, int newPort) {
-            return new Smtp(name, newHost, newPort, Security.NONE, "", "", timeout, maxConnections, idleTimeout, rate);
+            return new Smtp(name, newHost, newPort, Security.NONE, "", "", timeout, maxConnections, idleTimeout, rate, pipelining);
         }
     }
 

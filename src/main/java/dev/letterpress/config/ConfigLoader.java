@@ -25,9 +25,9 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** The keys of a pool server named in smtp.servers: smtp.NAME.host and so on. */
     private static final Pattern SERVER_KEY = Pattern.compile(
-            "smtp\\.([a-z][a-z0-9-]{0,31})\\.(host|port|security|username|password|timeout|max\\.connections|idle\\.timeout|rate\\.per\\.second|rate\\.per\\.hour)");
+            "smtp\\.([a-z][a-z0-9-]{0,31})\\.(host|port|security|username|password|timeout|max\\.connections|idle\\.timeout|rate\\.per\\.second|rate\\.per\\.hour|pipelining)");
     private static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of(
-            "host", "port", "security", "username", "password", "timeout", "max", "idle", "rate", "name", "servers");
+            "host", "port", "security", "username", "password", "timeout", "max", "idle", "rate", "name", "servers", "pipelining");
     private static final Pattern DOMAIN_LIMIT = Pattern.compile("([a-z0-9.-]+\\.[a-z]{2,})\\s*=\\s*(\\d{1,9})\\s*/\\s*(s|h)");
 
     private final Properties values;
@@ -155,7 +155,8 @@ public final class ConfigLoader {
         var smtp = new Config.Smtp(serverName("smtp.name", raw("smtp.name")), nonEmpty("smtp.host"), integer("smtp.port", 1, 65535),
                 choice("smtp.security", Config.Security.class), raw("smtp.username"), raw("smtp.password"),
                 duration("smtp.timeout"), integer("smtp.max.connections", 1, 256), duration("smtp.idle.timeout"),
-                new Config.Limit(integer("smtp.rate.per.second", 0, 1_000_000_000), integer("smtp.rate.per.hour", 0, 1_000_000_000)));
+                new Config.Limit(integer("smtp.rate.per.second", 0, 1_000_000_000), integer("smtp.rate.per.hour", 0, 1_000_000_000)),
+                bool("smtp.pipelining"));
         var servers = smtpServers(smtp);
         var domainLimits = domainLimits();
 
@@ -232,7 +233,8 @@ public final class ConfigLoader {
                     inherit(p + "max.connections") ? first.maxConnections() : integer(p + "max.connections", 1, 256),
                     inherit(p + "idle.timeout") ? first.idleTimeout() : duration(p + "idle.timeout"),
                     new Config.Limit(inherit(p + "rate.per.second") ? first.rate().perSecond() : integer(p + "rate.per.second", 0, 1_000_000_000),
-                            inherit(p + "rate.per.hour") ? first.rate().perHour() : integer(p + "rate.per.hour", 0, 1_000_000_000))));
+                            inherit(p + "rate.per.hour") ? first.rate().perHour() : integer(p + "rate.per.hour", 0, 1_000_000_000)),
+                    inherit(p + "pipelining") ? first.pipelining() : bool(p + "pipelining")));
         }
         return java.util.List.copyOf(out);
     }

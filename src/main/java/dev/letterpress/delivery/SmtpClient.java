@@ -54,7 +54,7 @@ public final class SmtpClient implements Mailer {
             if (smtp.authenticates()) {
                 authenticate(channel, extensions);
             }
-            return new ClientConnection(channel, extensions.contains("PIPELINING"), extensions.contains("SMTPUTF8"));
+            return new ClientConnection(channel, smtp.pipelining() && extensions.contains("PIPELINING"), extensions.contains("SMTPUTF8"));
         } catch (IOException e) {
             close(channel, socket);
             throw new SendFailure(0, "connection: cannot talk to " + smtp.host() + ":" + smtp.port() + " (" + e + ")", e);

@@ -49,6 +49,7 @@ class ConfigLoaderTest {
             smtp.port            | 0                       | an integer from 1 to 65535
             delivery.batch.size  | 0                       | an integer from 1 to 10000
             smtp.security        | ssl3                    | one of: none starttls tls
+            smtp.pipelining      | sometimes               | true or false
             delivery.lease       | 5                       | a duration with a unit
             delivery.lease       | 0s                      | a duration greater than zero
             delivery.lease       | 5 minutes               | a duration with a unit

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SmtpClientTest {
     private static Config.Smtp server(int port, String user, String password, Duration timeout) {
         return new Config.Smtp("test", "127.0.0.1", port, Config.Security.NONE, user, password, timeout, 2, Duration.ofSeconds(30),
-                Config.Limit.NONE);
+                Config.Limit.NONE, true);
     }
 
     private static MimeMessage message(String text) throws Exception {
@@ -84,6 +84,21 @@ class SmtpClientTest {
             assertThat(raw.recipients).containsExactly("reader@example.org", "second@example.org");
             // with PIPELINING offered, RCPT and DATA were already on their way when MAIL was read; without, never
             assertThat(raw.pipelinedTransactions.get()).isEqualTo(pipelining ? 2 : 0);
+        }
+    }
+
+    @Test
+    void pipeliningCanBeTurnedOffForAServerThatOffersIt() throws Exception {
+        try (RawSmtpServer raw = new RawSmtpServer(true)) {
+            var settings = server(raw.port(), "", "", Duration.ofSeconds(5));
+            var lockStep = new Config.Smtp(settings.name(), settings.host(), settings.port(), settings.security(), "", "", settings.timeout(),
+                    settings.maxConnections(), settings.idleTimeout(), settings.rate(), false);
+            try (Mailer.Connection c = new SmtpClient(lockStep).connect()) {
+                c.send(message("one"), "reader@example.org");
+                c.send(message("two"), "second@example.org");
+            }
+            assertThat(raw.messages).hasSize(2);
+            assertThat(raw.pipelinedTransactions.get()).isZero();
         }
     }
 
