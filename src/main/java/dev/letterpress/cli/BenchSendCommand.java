@@ -1,7 +1,6 @@
 package dev.letterpress.cli;
 
 import dev.letterpress.App;
-import dev.letterpress.delivery.NoDelaySocketFactory;
 import dev.letterpress.config.ConfigLoader;
 import dev.letterpress.delivery.Campaign;
 import dev.letterpress.render.MailComposer;
@@ -9,12 +8,7 @@ import dev.letterpress.render.RenderedContent;
 import dev.letterpress.subscriber.MailingList;
 import dev.letterpress.subscriber.Subscriber;
 import dev.letterpress.tracking.LinkRegistry;
-import jakarta.mail.Address;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -35,13 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -179,9 +169,9 @@ final class BenchSendCommand implements Callable<Integer> {
                 messageBytes = bytes.size();
                 if (!noBaseline) {
                     if (warmup > 0) {
-                        warmedUp(runBaseline(composed, content, host, port, inProcess, warmup));
+                        warmedUp(BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections));
                     }
-                    rows.add(runBaseline(composed, content, host, port, inProcess, recipients));
+                    rows.add(BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections));
                 }
             }
             print(rows, messageBytes);
@@ -276,80 +266,6 @@ final class BenchSendCommand implements Callable<Integer> {
         return new Figures("letterpress campaign", counts.get("sent"), seconds, wall, cpu / 1e9, peak);
     }
 
-    /** N messages, pre-built once per thread with stock Jakarta Mail, over one reused Transport per thread. */
-    private Figures runBaseline(MimeMessage like, RenderedContent content, String host, int port, BenchSink sink, int messages) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("mail.transport.protocol", "smtp");
-        p.setProperty("mail.smtp.host", host);
-        p.setProperty("mail.smtp.port", Integer.toString(port));
-        p.setProperty("mail.smtp.quitwait", "false");
-        // the same socket option letterpress uses (without it both sides would wait ~40 ms for delayed ACKs)
-        p.put("mail.smtp.socketFactory", NoDelaySocketFactory.standard());
-        Session session = Session.getInstance(p);
-        long sinkBefore = sink == null ? 0 : sink.messages();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicLong sent = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        System.gc();
-        resetPeakHeap();
-        long cpu0 = processCpu() - sinkCpu(sink);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < connections; i++) {
-            int share = messages / connections + (i < messages % connections ? 1 : 0);
-            Thread t = new Thread(() -> {
-                try {
-                    MimeMessage m = stockMessage(session, like, content);
-                    Address[] to = m.getAllRecipients();
-                    try (Transport transport = session.getTransport()) {
-                        transport.connect();
-                        for (int k = 0; k < share; k++) {
-                            transport.sendMessage(m, to);
-                            sent.incrementAndGet();
-                        }
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-            }, "baseline-" + i);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long cpu = processCpu() - sinkCpu(sink) - cpu0;
-        if (failure.get() != null) {
-            System.out.println("WARNING: baseline failed after " + sent.get() + " messages: " + failure.get());
-        }
-        if (sink != null && sink.messages() - sinkBefore < sent.get()) {
-            System.out.printf("WARNING: the sink saw %,d baseline messages, %,d sent%n", sink.messages() - sinkBefore, sent.get());
-        }
-        return new Figures("stock Jakarta Mail", sent.get(), seconds, seconds, cpu / 1e9, peakHeap());
-    }
-
-    /** The same headers and parts as a letterpress message, built through the ordinary Jakarta Mail API. */
-    private static MimeMessage stockMessage(Session session, MimeMessage like, RenderedContent content) throws Exception {
-        MimeMessage m = new MimeMessage(session);
-        m.setFrom(like.getFrom()[0]);
-        m.setRecipients(MimeMessage.RecipientType.TO, like.getRecipients(MimeMessage.RecipientType.TO));
-        m.setSubject(like.getSubject(), "UTF-8");
-        m.setSentDate(new Date());
-        for (String h : new String[] {"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Precedence", "Feedback-ID"}) {
-            m.setHeader(h, like.getHeader(h, null));
-        }
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(content.text(), "UTF-8", "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(content.html(), "UTF-8", "html");
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html);
-        m.setContent(alternative);
-        m.saveChanges();
-        return m;
-    }
-
     private static void print(List<Figures> rows, int messageBytes) {
         System.out.printf("%nmessage size: %,d bytes%n", messageBytes);
         System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %9s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s", "peak heap");
@@ -372,11 +288,11 @@ final class BenchSendCommand implements Callable<Integer> {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static long sinkCpu(BenchSink sink) {
+    static long sinkCpu(BenchSink sink) {
         return sink == null ? 0 : sink.cpuNanos();
     }
 
-    private static void resetPeakHeap() {
+    static void resetPeakHeap() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
