@@ -2,9 +2,6 @@ package dev.letterpress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.letterpress.subscriber.Subscription;
-import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,14 +27,7 @@ class CrashTest {
 
     @Test
     void killedThreeTimesMidSendEveryAddressArrivesAndOnlyInFlightRowsRepeat() throws Exception {
-        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> {
-                    try {
-                        Thread.sleep(2);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return "250 OK";
-                })) {
+        try (FaultySmtpServer smtp = FaultySmtpServer.acceptingAfter(2)) {
             int httpPort = TestSupport.freePort();
             Map<String, String> settings = Map.of("smtp.port", Integer.toString(smtp.port()), "delivery.batch.size", "50",
                     "delivery.connections", "2", "delivery.lease", "2s", "delivery.poll", "1s",
@@ -45,21 +35,10 @@ class CrashTest {
             var config = TestSupport.config(dir, smtp.port(), settings);
             long campaign;
             try (App seed = App.create(config)) {
-                var list = seed.subscribers.createList("Weekly", null);
-                StringBuilder csv = new StringBuilder("email\n");
-                for (int i = 0; i < RECIPIENTS; i++) {
-                    csv.append("reader").append(i).append("@example.com\n");
-                }
-                seed.importer.importCsv(new StringReader(csv.toString()), "crash.csv", list, Subscription.CONFIRMED, p -> { });
+                TestSupport.importReaders(seed, "Weekly", RECIPIENTS);
                 campaign = seed.campaigns.create("Crash", TestSupport.demoIssue(), List.of("Weekly"), null);
             }
-            Path props = dir.resolve("node.properties");
-            StringBuilder p = new StringBuilder();
-            p.append("data.dir = ").append(config.dataDir().toString().replace("\\", "\\\\")).append('\n');
-            p.append("templates.dir = ").append(config.templatesDir().toString().replace("\\", "\\\\")).append('\n');
-            p.append("smtp.host = 127.0.0.1\n");
-            settings.forEach((k, v) -> p.append(k).append(" = ").append(v).append('\n'));
-            Files.writeString(props, p);
+            Path props = NodeProcess.properties(dir.resolve("node.properties"), config, settings);
 
             int kills = 0;
             for (double at : new double[] {0.2, 0.5, 0.8}) {

@@ -50,6 +50,18 @@ public final class FaultySmtpServer implements AutoCloseable {
         pool.submit(this::acceptLoop);
     }
 
+    /** A receiver that accepts everyone, {@code millis} after each RCPT: slow enough for a test to stop a send midway. */
+    public static FaultySmtpServer acceptingAfter(long millis) throws IOException {
+        return new FaultySmtpServer((rcpt, before) -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "250 OK";
+        });
+    }
+
     public int port() {
         return server.getLocalPort();
     }

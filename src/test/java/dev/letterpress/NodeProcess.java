@@ -16,6 +16,20 @@ public final class NodeProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** A properties file at {@code file} for node JVMs sharing {@code config}'s data, ports and templates, plus {@code settings}. */
+    public static Path properties(Path file, dev.letterpress.config.Config config, java.util.Map<String, String> settings) throws IOException {
+        StringBuilder p = new StringBuilder();
+        p.append("data.dir = ").append(config.dataDir().toString().replace("\\", "\\\\")).append('\n');
+        p.append("templates.dir = ").append(config.templatesDir().toString().replace("\\", "\\\\")).append('\n');
+        p.append("smtp.host = 127.0.0.1\n");
+        p.append("smtp.port = ").append(config.smtp().port()).append('\n');
+        p.append("http.port = ").append(config.http().port()).append('\n');
+        p.append("public.base.url = ").append(config.http().publicBaseUrl()).append('\n');
+        settings.forEach((k, v) -> p.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(file, p);
+        return file;
+    }
+
     /** Starts {@code letterpress --config file serve} on the test classpath and waits until it serves. */
     public static NodeProcess serve(Path config, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

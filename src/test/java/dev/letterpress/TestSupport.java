@@ -61,6 +61,17 @@ public final class TestSupport {
         return ConfigLoader.fromMap(m);
     }
 
+    /** A list {@code listName} with {@code n} confirmed readers, reader0@example.com and on. */
+    public static void importReaders(App app, String listName, int n) {
+        var list = app.subscribers.createList(listName, null);
+        StringBuilder csv = new StringBuilder("email\n");
+        for (int i = 0; i < n; i++) {
+            csv.append("reader").append(i).append("@example.com\n");
+        }
+        app.importer.importCsv(new java.io.StringReader(csv.toString()), "readers.csv", list,
+                dev.letterpress.subscriber.Subscription.CONFIRMED, p -> { });
+    }
+
     public static String demoIssue() {
         try (InputStream in = TestSupport.class.getResourceAsStream("/demo/issue.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

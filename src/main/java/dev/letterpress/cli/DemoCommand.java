@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,13 +91,10 @@ final class DemoCommand implements Callable<Integer> {
                 return ledger.get("sent") > 0 ? 0 : 1;
             }
             System.out.println("Serving until Ctrl-C.");
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            GracefulStop.awaitThenRun(() -> {
                 app.close();
                 catcher.stop();
-                stopped.countDown();
-            }, "shutdown"));
-            stopped.await();
+            });
             return 0;
         } finally {
             if (exit) {

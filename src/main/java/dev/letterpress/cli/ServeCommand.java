@@ -1,7 +1,6 @@
 package dev.letterpress.cli;
 
 import dev.letterpress.App;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
@@ -13,14 +12,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         App app = main.app().start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "shutdown"));
         System.out.println("Letterpress is serving on port " + app.httpPort() + " (public URL " + app.config.http().publicBaseUrl()
                 + "); sending through " + app.config.smtp().host() + ":" + app.config.smtp().port() + ". Ctrl-C stops it.");
-        stopped.await();
+        GracefulStop.awaitThenRun(app::close);
         return 0;
     }
 }
