@@ -96,6 +96,33 @@ class GracefulStopTest {
         }
     }
 
+    @Test
+    void aSecondSigtermDuringTheGracefulStopExitsAtOnce() throws Exception {
+        // every RCPT takes 4 s, so the graceful stop, which lets each worker finish its message, takes seconds
+        try (FaultySmtpServer smtp = FaultySmtpServer.acceptingAfter(4_000)) {
+            Map<String, String> settings = Map.of("smtp.port", Integer.toString(smtp.port()), "delivery.poll", "1s");
+            var config = TestSupport.config(dir, smtp.port(), settings);
+            try (App seed = App.create(config)) {
+                TestSupport.importReaders(seed, "Weekly", 20);
+                seed.campaigns.create("Stop", TestSupport.demoIssue(), List.of("Weekly"), null);
+            }
+            NodeProcess node = NodeProcess.serve(NodeProcess.properties(dir.resolve("node.properties"), config, settings), dir.resolve("node.log"));
+            try {
+                TestSupport.await("a message in flight", Duration.ofSeconds(60),
+                        () -> java.util.stream.IntStream.range(0, 20).anyMatch(i -> smtp.attempts("reader" + i + "@example.com") > 0));
+                node.signalTerm();
+                assertThat(node.awaitExit(Duration.ofMillis(500))).as("still stopping gracefully after the first SIGTERM").isEqualTo(-1);
+                long second = System.nanoTime();
+                node.signalTerm();
+                assertThat(node.awaitExit(Duration.ofSeconds(3))).isEqualTo(130);
+                assertThat((System.nanoTime() - second) / 1_000_000).isLessThan(2_000);
+                assertThat(node.output()).contains("stopping now, without waiting for the graceful stop");
+            } finally {
+                node.close();
+            }
+        }
+    }
+
     /** Every pixel fetched {@code rounds} times by 8 threads; returns how many were answered 200. */
     private static int hitConcurrently(List<String> pixels, int rounds) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

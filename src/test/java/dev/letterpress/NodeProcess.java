@@ -59,6 +59,16 @@ public final class NodeProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** Sends SIGTERM without waiting for the process to exit. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
+    /** The exit code, once the process has exited within {@code timeout}; -1 if it is still running. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGTERM: the graceful stop. */
     @Override
     public void close() throws InterruptedException {

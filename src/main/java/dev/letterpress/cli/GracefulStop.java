@@ -27,7 +27,7 @@ final class GracefulStop {
         GracefulStop g = new GracefulStop(stop);
         for (String name : new String[] {"TERM", "INT"}) {
             try {
-                SignalHandler previous = Signal.handle(new Signal(name), sig -> g.runOnce());
+                SignalHandler previous = Signal.handle(new Signal(name), sig -> g.onSignal());
                 if (previous == SignalHandler.SIG_IGN) {
                     Signal.handle(new Signal(name), previous); // started with the signal ignored (nohup, `&`): keep it so
                 }
@@ -37,6 +37,15 @@ final class GracefulStop {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(g::runOnce, "shutdown"));
         g.done.await();
+    }
+
+    /** The first signal stops gracefully; a second one, while that runs, is someone who will not wait: exit now. */
+    private void onSignal() {
+        if (started.get() && done.getCount() > 0) {
+            System.err.println("stopping now, without waiting for the graceful stop (messages in flight may be sent again after the next start)");
+            Runtime.getRuntime().halt(130);
+        }
+        runOnce();
     }
 
     private void runOnce() {
