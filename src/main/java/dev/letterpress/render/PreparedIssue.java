@@ -26,6 +26,9 @@ public final class PreparedIssue {
     private final List<Map<String, Object>> htmlSections;
     private final List<Map<String, Object>> textSections;
     private final Map<String, Object> newsletter;
+    /** Lengths of the last message rendered: the buffer size for the next. */
+    private int htmlChars = 16_384;
+    private int textChars = 4_096;
 
     PreparedIssue(Issue issue, List<RenderedSection> sections, Template htmlLayout, Template textLayout, Templates templates,
                   Config.Sender sender) {
@@ -45,8 +48,10 @@ public final class PreparedIssue {
     }
 
     public RenderedContent render(MailContext ctx) throws TemplateException {
-        String html = templates.render(htmlLayout, model(ctx, true));
-        String text = templates.render(textLayout, model(ctx, false));
+        String html = templates.render(htmlLayout, model(ctx, true), htmlChars + htmlChars / 8);
+        String text = templates.render(textLayout, model(ctx, false), textChars + textChars / 8);
+        htmlChars = html.length(); // the next reader's message is about as long (racy updates are harmless: a hint)
+        textChars = text.length();
         return new RenderedContent(html, text);
     }
 
