@@ -45,6 +45,8 @@ import picocli.CommandLine.Option;
 final class BenchSendCommand implements Callable<Integer> {
     private static final String LIST = "bench";
     private static final String WARMUP_LIST = "bench-warmup";
+    private static final String CAMPAIGN = "letterpress campaign";
+    private static final String SIGNED = "letterpress + DKIM";
 
     @Option(names = "--recipients", paramLabel = "N", defaultValue = "100000", description = "Generated recipients (default: ${DEFAULT-VALUE}).")
     int recipients;
@@ -71,6 +73,9 @@ final class BenchSendCommand implements Callable<Integer> {
     @Option(names = "--issue", paramLabel = "FILE|demo",
             description = "Issue to send: a JSON file, 'demo' for the demo issue (~45 KB messages), or by default a short issue with one of each section type (1.8 KB of content, ~31 KB messages with the layout).")
     String issueChoice;
+
+    @Option(names = "--dkim", description = "Also send the campaign DKIM-signed (a fresh 2048-bit key), after the unsigned one, and print the cost per message.")
+    boolean dkim;
 
     @Option(names = "--dir", description = "Work directory (default: a new temporary directory, deleted afterwards).")
     Path dir;
@@ -130,12 +135,13 @@ final class BenchSendCommand implements Callable<Integer> {
                 sinkName = "built-in sink (in this process; its CPU is subtracted)";
             }
             final BenchSink inProcess = builtin;
-            var config = ConfigLoader.fromMap(Map.of(
+            Map<String, String> settings = Map.of(
                     "data.dir", work.resolve("db").toString(),
                     "http.port", "0",
                     "smtp.host", host,
                     "smtp.port", Integer.toString(port),
-                    "delivery.connections", Integer.toString(connections)));
+                    "delivery.connections", Integer.toString(connections));
+            var config = ConfigLoader.fromMap(settings);
             System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, %d CPUs, load %.2f%n",
                     recipients, connections, sinkName, Runtime.getRuntime().maxMemory() >> 20,
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -152,9 +158,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients + warmup, (System.nanoTime() - t0) / 1e9);
                     app.start();
                     if (warmup > 0) {
-                        warmedUp(runCampaign(app, inProcess, WARMUP_LIST));
+                        warmedUp(runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN));
                     }
-                    rows.add(runCampaign(app, inProcess, LIST));
+                    rows.add(runCampaign(app, inProcess, LIST, CAMPAIGN));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
                 long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
@@ -174,7 +180,18 @@ final class BenchSendCommand implements Callable<Integer> {
                     rows.add(BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections));
                 }
             }
-            print(rows, messageBytes);
+            Figures signed = null;
+            if (dkim && !baselineOnly) {
+                // the same readers again, by an App that signs: same database, same sink, a JIT already warm for the rest
+                try (App app = App.create(ConfigLoader.fromMap(BenchDkim.with(settings, work)), null, null, Clock.systemUTC())) {
+                    app.start();
+                    if (warmup > 0) {
+                        warmedUp(runCampaign(app, inProcess, WARMUP_LIST, SIGNED));
+                    }
+                    signed = runCampaign(app, inProcess, LIST, SIGNED);
+                }
+            }
+            print(rows, messageBytes, signed);
             return 0;
         } finally {
             if (smtpSink != null) {
@@ -233,7 +250,7 @@ final class BenchSendCommand implements Callable<Integer> {
         System.out.printf("warm-up: %s, %,d messages, %,.0f msgs/s (not counted)%n", f.name(), f.messages(), f.rate());
     }
 
-    private Figures runCampaign(App app, BenchSink sink, String listName) throws InterruptedException, IOException {
+    private Figures runCampaign(App app, BenchSink sink, String listName, String name) throws InterruptedException, IOException {
         System.gc();
         resetPeakHeap();
         long cpu0 = processCpu() - sinkCpu(sink);
@@ -263,13 +280,17 @@ final class BenchSendCommand implements Callable<Integer> {
             System.out.printf("WARNING: the sink saw %,d messages, the ledger says %,d sent%n", sink.messages(), counts.get("sent"));
         }
         double seconds = Duration.between(done.startedAt(), done.finishedAt()).toNanos() / 1e9;
-        return new Figures("letterpress campaign", counts.get("sent"), seconds, wall, cpu / 1e9, peak);
+        return new Figures(name, counts.get("sent"), seconds, wall, cpu / 1e9, peak);
     }
 
-    private static void print(List<Figures> rows, int messageBytes) {
+    private static void print(List<Figures> rows, int messageBytes, Figures signed) {
         System.out.printf("%nmessage size: %,d bytes%n", messageBytes);
         System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %9s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s", "peak heap");
-        for (Figures f : rows) {
+        List<Figures> table = new ArrayList<>(rows);
+        if (signed != null) {
+            table.add(1, signed);
+        }
+        for (Figures f : table) {
             System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10.1f %,7d MB%n", f.name(), f.messages(), f.seconds(), f.rate(),
                     f.wallSeconds(), f.wallRate(), f.cpuSeconds(), f.peakHeap() >> 20);
         }
@@ -279,6 +300,9 @@ final class BenchSendCommand implements Callable<Integer> {
             System.out.printf("letterpress / baseline: %.2fx msgs/s (wall: %.2fx), CPU per message %.0f us vs %.0f us%n",
                     lp.rate() / base.rate(), lp.wallRate() / base.wallRate(), lp.cpuSeconds() * 1e6 / lp.messages(),
                     base.cpuSeconds() * 1e6 / Math.max(1, base.messages()));
+        }
+        if (signed != null && !rows.isEmpty()) {
+            BenchDkim.printCost(rows.get(0), signed);
         }
         System.out.println("(msgs/s: campaign started_at..finished_at, i.e. freeze, render, links, MIME, SMTP, ledger; wall: from create to"
                 + " seen finished; CPU: whole process, minus a built-in sink's threads; peak heap: sum of heap pools' peaks in the phase)");

@@ -1,0 +1,61 @@
+package dev.letterpress.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import dev.letterpress.TestSupport;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `bench send` end to end into a real SMTP server, small: the figures are the command's business, not the test's. */
+class BenchSendCliTest {
+    private final CliRunner runner = new CliRunner();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() {
+        runner.capture();
+    }
+
+    @AfterEach
+    void restore() {
+        runner.restore();
+    }
+
+    @Test
+    void dkimPhaseSendsTheSameReadersSignedAndPrintsTheCostPerMessage() throws Exception {
+        GreenMail mail = TestSupport.greenMail();
+        try {
+            var run = runner.execute("bench", "send", "--recipients", "30", "--warmup", "0", "--no-baseline", "--dkim",
+                    "--sink", "127.0.0.1:" + mail.getSmtp().getPort(), "--dir", dir.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).containsPattern("letterpress campaign +30 ")
+                    .containsPattern("letterpress \\+ DKIM +30 ")
+                    .containsPattern("DKIM \\(rsa-sha256, 2048-bit, relaxed/relaxed\\): [+-]\\d+ us of CPU per message");
+            MimeMessage[] received = mail.getReceivedMessages();
+            assertThat(received).hasSize(60);
+            // each of the 30 readers got the campaign twice: unsigned, then signed by the key the command made
+            java.util.Map<String, List<String>> byReader = new java.util.TreeMap<>();
+            for (MimeMessage m : received) {
+                String[] sig = m.getHeader("DKIM-Signature");
+                assertThat(sig == null || sig.length == 1).isTrue();
+                byReader.computeIfAbsent(m.getAllRecipients()[0].toString(), k -> new java.util.ArrayList<>()).add(sig == null ? "unsigned" : sig[0]);
+            }
+            assertThat(byReader).hasSize(30);
+            assertThat(byReader.values()).allSatisfy(sigs -> {
+                assertThat(sigs).hasSize(2).contains("unsigned");
+                String signature = sigs.get(sigs.get(0).equals("unsigned") ? 1 : 0);
+                assertThat(signature).contains("a=rsa-sha256", "c=relaxed/relaxed", "d=bench.example.com", "s=bench");
+            });
+        } finally {
+            mail.stop();
+        }
+    }
+}
