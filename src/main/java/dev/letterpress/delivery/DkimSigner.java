@@ -40,13 +40,13 @@ public final class DkimSigner {
 
     private final String domain;
     private final String selector;
-    private final PrivateKey key;
+    private final DkimKey key;
     private final Clock clock;
 
     public DkimSigner(String domain, String selector, PrivateKey key, Clock clock) {
         this.domain = domain;
         this.selector = selector;
-        this.key = key;
+        this.key = DkimKey.of(key);
         this.clock = clock;
     }
 
@@ -130,8 +130,7 @@ public final class DkimSigner {
         String bh = Base64.getEncoder().encodeToString(sha256.digest());
 
         // the fields to sign, bottom-up per name (RFC 6376 §5.4.2), each name once more than it appears
-        Signature rsa = Signature.getInstance("SHA256withRSA");
-        rsa.initSign(key);
+        Signature rsa = key.newSignature();
         StringBuilder h = new StringBuilder();
         for (String name : SIGNED) {
             String lower = name.toLowerCase(Locale.ROOT);
