@@ -32,6 +32,16 @@ final class SmtpDataStream extends OutputStream {
         int end = off + len;
         int run = off; // start of the bytes not yet written
         for (int i = off; i < end; i++) {
+            if (!atLineStart && !afterCr) {
+                // inside a line only a CR or LF can change anything: skip to it without touching the state
+                // (this loop was 16 % of a sending thread when every byte went through the whole body)
+                while (i < end && b[i] != '\r' && b[i] != '\n') {
+                    i++;
+                }
+                if (i == end) {
+                    break;
+                }
+            }
             byte c = b[i];
             if (c == '\n') {
                 if (!afterCr) { // a bare LF: write what came before, then CRLF for it
