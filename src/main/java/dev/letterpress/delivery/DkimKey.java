@@ -45,7 +45,7 @@ final class DkimKey {
         return s;
     }
 
-    /** Which implementation signs: "Conscrypt" or the JDK's provider name. */
+    /** Which implementation signs: "Conscrypt" or "JDK". */
     String implementation() {
         return provider == null ? "JDK" : "Conscrypt";
     }
