@@ -110,9 +110,8 @@ public final class ConfigLoader {
             // H2's 16 MB makes index-heavy work such as imports faster, but H2 does not size it by the heap: 64 MB in a
             // 128 MB heap makes imports slower from GC alone. So an eighth of the heap, between 16 and 64 MB.
             // WRITE_DELAY=0 hands every commit to the OS at once (default: up to 500 ms later), so a killed process
-            // loses no committed ledger outcome. QUERY_CACHE_SIZE: H2 keeps 8 parsed statements per connection by
-            // default, fewer than a send cycle uses (claim, skip, five ledger outcomes, rate buckets, ...), so it
-            // re-parsed them all the time: 4 % of a sending thread; with 64, -6 % CPU per message (bench send, 4 pairs).
+            // loses no committed ledger outcome. QUERY_CACHE_SIZE: H2's 8 parsed statements per connection are fewer than
+            // a send cycle uses, which re-parsed them (4 % of a sending thread); with 64, -6 % CPU per message.
             long cacheKb = Math.max(16 << 10, Math.min(64 << 10, Runtime.getRuntime().maxMemory() / 8 / 1024));
             // retry: reopens H2's file channel when a thread is interrupted inside file I/O. Without it, one interrupt
             // (Quartz interrupts its scheduler thread on shutdown, which may be reading the job store) closes the
