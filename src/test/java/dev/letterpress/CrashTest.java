@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -33,11 +32,7 @@ class CrashTest {
                     "delivery.connections", "2", "delivery.lease", "2s", "delivery.poll", "1s",
                     "http.port", Integer.toString(httpPort), "public.base.url", "http://127.0.0.1:" + httpPort);
             var config = TestSupport.config(dir, smtp.port(), settings);
-            long campaign;
-            try (App seed = App.create(config)) {
-                TestSupport.importReaders(seed, "Weekly", RECIPIENTS);
-                campaign = seed.campaigns.create("Crash", TestSupport.demoIssue(), List.of("Weekly"), null);
-            }
+            long campaign = TestSupport.campaignToReaders(config, "Crash", RECIPIENTS);
             Path props = NodeProcess.properties(dir.resolve("node.properties"), config, settings);
 
             int kills = 0;

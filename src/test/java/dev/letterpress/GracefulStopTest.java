@@ -74,11 +74,7 @@ class GracefulStopTest {
             Map<String, String> settings = Map.of("smtp.port", Integer.toString(smtp.port()), "delivery.batch.size", "50",
                     "delivery.connections", "2", "delivery.lease", "2s", "delivery.poll", "1s");
             var config = TestSupport.config(dir, smtp.port(), settings);
-            long campaign;
-            try (App seed = App.create(config)) {
-                TestSupport.importReaders(seed, "Weekly", recipients);
-                campaign = seed.campaigns.create("Stop", TestSupport.demoIssue(), List.of("Weekly"), null);
-            }
+            long campaign = TestSupport.campaignToReaders(config, "Stop", recipients);
             Path props = NodeProcess.properties(dir.resolve("node.properties"), config, settings);
             try (NodeProcess node = NodeProcess.serve(props, dir.resolve("node-1.log"))) {
                 TestSupport.await("a third to be sent", Duration.ofSeconds(60), () -> smtp.delivered.size() >= recipients / 3);
@@ -102,10 +98,7 @@ class GracefulStopTest {
         try (FaultySmtpServer smtp = FaultySmtpServer.acceptingAfter(4_000)) {
             Map<String, String> settings = Map.of("smtp.port", Integer.toString(smtp.port()), "delivery.poll", "1s");
             var config = TestSupport.config(dir, smtp.port(), settings);
-            try (App seed = App.create(config)) {
-                TestSupport.importReaders(seed, "Weekly", 20);
-                seed.campaigns.create("Stop", TestSupport.demoIssue(), List.of("Weekly"), null);
-            }
+            TestSupport.campaignToReaders(config, "Stop", 20);
             NodeProcess node = NodeProcess.serve(NodeProcess.properties(dir.resolve("node.properties"), config, settings), dir.resolve("node.log"));
             try {
                 TestSupport.await("a message in flight", Duration.ofSeconds(60),

@@ -72,6 +72,14 @@ public final class TestSupport {
                 dev.letterpress.subscriber.Subscription.CONFIRMED, p -> { });
     }
 
+    /** In {@code config}'s database: the list "Weekly" with {@code readers} readers and a campaign to it sent now; its id. */
+    public static long campaignToReaders(Config config, String name, int readers) {
+        try (App seed = App.create(config)) {
+            importReaders(seed, "Weekly", readers);
+            return seed.campaigns.create(name, demoIssue(), java.util.List.of("Weekly"), null);
+        }
+    }
+
     public static String demoIssue() {
         try (InputStream in = TestSupport.class.getResourceAsStream("/demo/issue.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
