@@ -14,6 +14,7 @@ import dev.letterpress.delivery.DeliveryEngine;
 import dev.letterpress.delivery.DkimMailer;
 import dev.letterpress.delivery.Mailer;
 import dev.letterpress.delivery.SmtpPool;
+import dev.letterpress.inbound.MailboxReader;
 import dev.letterpress.issue.SectionTypes;
 import dev.letterpress.render.IssueRenderer;
 import dev.letterpress.render.TemplateRoot;
@@ -74,6 +75,8 @@ public final class App implements AutoCloseable {
     public final SegmentStore segments;
     public final ApiKeys apiKeys;
     public final AdminAccounts admins;
+    /** Bounces, complaints and mailto unsubscribes from the inbound mailbox (inbound.imap.*), when one is configured. */
+    public final MailboxReader inbound;
     private final Scheduling scheduling;
     private final CampaignWatcher watcher;
     private final PublicServer server;
@@ -117,6 +120,7 @@ public final class App implements AutoCloseable {
         scheduling.wire(engine, weekly);
         this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
+        this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, nodeName(), clock);
         this.consent = new ConsentLog(jdbc, secret, clock);
         this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
@@ -159,6 +163,7 @@ public final class App implements AutoCloseable {
                 log.info("resuming {} interrupted campaign(s) from their ledger", resumed);
             }
             watcher.start();
+            inbound.start();
             server.start();
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken: release what did start (database, scheduler, this JVM's one-app guard)
@@ -185,6 +190,7 @@ public final class App implements AutoCloseable {
             server.close();
         }
         admin.close();
+        inbound.close();
         eventBuffer.close();
         watcher.close();
         signup.close();

@@ -63,6 +63,26 @@ class PostgresFlowTest {
             assertThat(app.weekly.nextFire(schedule.id())).isNotNull();
             app.weekly.enqueue("Monday", "next", TestSupport.demoIssue());
             assertThat(app.weekly.readyCount(schedule.id())).isEqualTo(1);
+
+            // a relay's bounce report read from an IMAP mailbox: the inbound lease, position and ledger lookup on PostgreSQL
+            var imap = new GreenMail(new com.icegreen.greenmail.util.ServerSetup(TestSupport.freePort(), "127.0.0.1", "imap"));
+            imap.start();
+            try {
+                imap.setUser("bounces@news.example.com", "bounces", "secret");
+                var ledgerAda = java.util.Arrays.stream(smtp.getReceivedMessages())
+                        .filter(m -> TestSupport.recipient(m).equals("ada@example.com")).findFirst().orElseThrow();
+                imap.getUserManager().getUser("bounces").deliver(dev.letterpress.inbound.InboundMailTest.dsn(ledgerAda.getMessageID(),
+                        "ada@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+                var reader = new dev.letterpress.inbound.MailboxReader(new dev.letterpress.config.Config.Inbound("127.0.0.1",
+                        imap.getImap().getPort(), dev.letterpress.config.Config.Security.NONE, "bounces", "secret", "INBOX",
+                        Duration.ofHours(1), Duration.ofSeconds(10)), app.db.jdbc(), app.subscribers, app.events, app.tracker, "pg-node",
+                        java.time.Clock.systemUTC());
+                assertThat(reader.pass().count("BOUNCE")).isEqualTo(1);
+                assertThat(app.subscribers.isSuppressed("ada@example.com")).isTrue();
+                assertThat(reader.pass().read()).isZero();
+            } finally {
+                imap.stop();
+            }
         } finally {
             smtp.stop();
         }

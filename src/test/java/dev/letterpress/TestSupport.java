@@ -102,4 +102,13 @@ public final class TestSupport {
             }
         }
     }
+
+    /** The address of a received message's first recipient (without its name). */
+    public static String recipient(jakarta.mail.internet.MimeMessage m) {
+        try {
+            return ((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "letterpress", mixinStandardHelpOptions = true, version = "Letterpress 0.1",
         description = "Self-hosted newsletter delivery: subscribers, sectioned issues, scheduled SMTP sends, tracking.",
         subcommands = {ServeCommand.class, DemoCommand.class, ListsCommand.class, SubscribersCommand.class, IssuesCommand.class,
-                CampaignsCommand.class, SchedulesCommand.class, SegmentsCommand.class, BenchCommand.class, SigningKeysCommand.class, KeysCommand.class, AdminsCommand.class, CommandLine.HelpCommand.class})
+                CampaignsCommand.class, SchedulesCommand.class, SegmentsCommand.class, BenchCommand.class, SigningKeysCommand.class, KeysCommand.class, AdminsCommand.class, InboundCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static final Path DEFAULT_CONFIG = Path.of("config", "letterpress.properties");
 

@@ -25,7 +25,8 @@ public record Config(
         Demo demo,
         Signup signup,
         ApiLimits api,
-        Duration adminSessionIdle) {
+        Duration adminSessionIdle,
+        Inbound inbound) {
 
     public record Db(String url, String user, String password, int poolSize) {
         public boolean isPostgres() {
@@ -78,19 +79,30 @@ public record Config(
     /** The public subscribe form: who confirmation mail comes from, abuse limits, how long a confirm link lasts. */
     public record Signup(String senderEmail, int perIpPerHour, int perAddressPerDay, Duration confirmValidFor) {}
 
+    /**
+     * The mailbox that receives bounces (RFC 3464 reports), complaints (RFC 5965 feedback reports) and mail to the
+     * List-Unsubscribe mailto address, read over IMAP every {@code poll}; {@code enabled()} is false when no host is set.
+     */
+    public record Inbound(String host, int port, Security security, String username, String password, String folder, Duration poll,
+                          Duration timeout) {
+        public boolean enabled() {
+            return !host.isEmpty();
+        }
+    }
+
     /** Request body limits of the REST API under /api, in bytes: JSON bodies, and CSV uploads. */
     public record ApiLimits(int maxBodyBytes, int maxUploadBytes) {}
 
     /** A copy with another HTTP port and base URL (tests and the demo pick free ports). */
     public Config withHttp(Http newHttp) {
         return new Config(dataDir, db, newHttp, trackingSecret, trackingIndividual, sender, smtp, smtpServers, domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo, signup, api, adminSessionIdle);
+                schedulerThreads, templatesDir, demo, signup, api, adminSessionIdle, inbound);
     }
 
     /** A copy whose only SMTP server is {@code newSmtp} (the demo's catcher). */
     public Config withSmtp(Smtp newSmtp) {
         return new Config(dataDir, db, http, trackingSecret, trackingIndividual, sender, newSmtp, java.util.List.of(newSmtp), domainLimits, delivery, dkim,
-                schedulerThreads, templatesDir, demo, signup, api, adminSessionIdle);
+                schedulerThreads, templatesDir, demo, signup, api, adminSessionIdle, inbound);
     }
 
     /** The pool's server of that name, if configured. */

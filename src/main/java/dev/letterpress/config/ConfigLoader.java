@@ -172,7 +172,17 @@ public final class ConfigLoader {
         var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
         var api = new Config.ApiLimits(integer("api.max.body.bytes", 1024, 100 << 20), integer("api.max.upload.bytes", 1024, Integer.MAX_VALUE));
         return new Config(dataDir, db, http, secret, individual, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
-                Path.of(nonEmpty("templates.dir")), demo, signup(domain), api, adminSessionIdle());
+                Path.of(nonEmpty("templates.dir")), demo, signup(domain), api, adminSessionIdle(), inbound());
+    }
+
+    private Config.Inbound inbound() {
+        var inbound = new Config.Inbound(raw("inbound.imap.host"), integer("inbound.imap.port", 1, 65535),
+                choice("inbound.imap.security", Config.Security.class), raw("inbound.imap.username"), raw("inbound.imap.password"),
+                nonEmpty("inbound.imap.folder"), duration("inbound.poll"), duration("inbound.imap.timeout"));
+        if (inbound.enabled() && inbound.username().isEmpty()) {
+            throw bad("inbound.imap.username", "", "the mailbox's IMAP user name (inbound.imap.host is set)");
+        }
+        return inbound;
     }
 
     private Duration adminSessionIdle() {

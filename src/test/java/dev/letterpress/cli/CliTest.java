@@ -79,6 +79,14 @@ class CliTest {
         assertThat(run.err()).startsWith("error: ").contains("unknown key 'smtp.prot'");
     }
 
+    @Test
+    void inboundPollWithoutAMailboxSaysWhichKeysToSet() {
+        Run run = run("inbound", "poll");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.err()).startsWith("error: ").contains("inbound.imap.host is empty").contains("inbound.imap.username");
+    }
+
     // ---- issues ----------------------------------------------------------------------------------
 
     @Test

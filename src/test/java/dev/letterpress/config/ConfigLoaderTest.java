@@ -38,6 +38,10 @@ class ConfigLoaderTest {
         assertThat(c.trackingSecret()).isEmpty();
         assertThat(c.db().url()).startsWith("jdbc:h2:retry:").contains(";AUTO_SERVER=TRUE");
         assertThat(c.db().isPostgres()).isFalse();
+        assertThat(c.inbound().enabled()).isFalse();
+        assertThat(c.inbound().port()).isEqualTo(993);
+        assertThat(c.inbound().security()).isEqualTo(Config.Security.TLS);
+        assertThat(c.inbound().poll()).isEqualTo(Duration.ofMinutes(1));
         // the same defaults without a file
         assertThat(ConfigLoader.load(dir.resolve("absent.properties"), false, Map.of())).isEqualTo(c);
     }
@@ -64,6 +68,9 @@ class ConfigLoaderTest {
             smtp.max.connections | 0                       | an integer from 1 to 256
             delivery.domain.limits | gmail.com=20          | comma-separated domain=N/s or domain=N/h
             delivery.domain.limits | gmail.com=0/s         | comma-separated domain=N/s or domain=N/h with N > 0
+            inbound.imap.port    | 0                       | an integer from 1 to 65535
+            inbound.imap.security | imap4                  | one of: none starttls tls
+            inbound.poll         | 1                       | a duration with a unit
             """)
     void aBadValueNamesKeyValueAndWhatIsAllowed(String key, String value, String allowed) {
         assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of(key, value)))
@@ -202,5 +209,13 @@ class ConfigLoaderTest {
 
     private Path write(String content) throws IOException {
         return Files.writeString(Files.createTempFile(dir, "letterpress", ".properties"), content);
+    }
+
+    @Test
+    void anInboundMailboxNeedsItsUserName() {
+        assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("inbound.imap.host", "imap.example.com")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("inbound.imap.username = ''")
+                .hasMessageContaining("the mailbox's IMAP user name");
     }
 }

@@ -1,0 +1,293 @@
+package dev.letterpress.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.letterpress.App;
+import dev.letterpress.TestSupport;
+import dev.letterpress.subscriber.Subscriber;
+import dev.letterpress.subscriber.Subscription;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The inbound mailbox over real IMAP (GreenMail): a campaign goes out over SMTP, then what comes back is delivered
+ * to the bounce mailbox as a relay, a mailbox provider's feedback loop, a mail client and a person would send it.
+ */
+public class InboundMailTest {
+    private static final String MAILBOX = "bounces@news.example.com";
+    private static final Session PARSER = Session.getInstance(new Properties());
+
+    @TempDir
+    Path dir;
+    GreenMail mail;
+    App app;
+    long campaign;
+    Map<String, MimeMessage> sent = new HashMap<>();
+
+    @BeforeEach
+    void sendACampaign() throws Exception {
+        mail = new GreenMail(new ServerSetup[] {
+                new ServerSetup(TestSupport.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(TestSupport.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+        mail.start();
+        mail.setUser(MAILBOX, "bounces", "secret");
+        app = App.create(TestSupport.config(dir, mail.getSmtp().getPort(), Map.of(
+                "inbound.imap.host", "127.0.0.1",
+                "inbound.imap.port", Integer.toString(mail.getImap().getPort()),
+                "inbound.imap.security", "none",
+                "inbound.imap.username", "bounces",
+                "inbound.imap.password", "secret",
+                "inbound.poll", "1h"))).start(); // passes are run by the test
+        TestSupport.importReaders(app, "Weekly", 4);
+        campaign = app.campaigns.create("inbound", TestSupport.demoIssue(), List.of("Weekly"), null);
+        TestSupport.await("4 messages", Duration.ofSeconds(30), () -> mail.getReceivedMessages().length >= 4);
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            sent.put(TestSupport.recipient(m), m);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+        mail.stop();
+    }
+
+    @Test
+    void bouncesComplaintsAndMailtoUnsubscribesAreActedOnAndPeoplesMailIsLeftAlone() throws Exception {
+        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 <reader0@example.com>: user unknown"));
+        deliver(arf(messageId("reader1@example.com")));
+        deliver(mailto(listUnsubscribeSubject("reader2@example.com")));
+        String forged = messageId("reader3@example.com").replaceFirst("\\.([0-9a-z]+)@", ".forged1@");
+        deliver(dsn(forged, "reader3@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 no such user"));
+        deliver(mailto("unsubscribe-" + "A".repeat(40)));
+        deliver(dsn(messageId("reader3@example.com"), "reader3@example.com", "delayed", "4.4.1", "smtp; 421 try again later"));
+        deliver(parse("From: Ann Reader <reader3@example.com>\r\nTo: " + MAILBOX + "\r\nSubject: Re: your newsletter\r\n"
+                + "In-Reply-To: " + messageId("reader3@example.com") + "\r\nMessage-ID: <reply-1@example.com>\r\n\r\nLoved this week's issue!\r\n"));
+
+        MailboxReader.Pass pass = app.inbound.pass();
+
+        assertThat(pass.read()).isEqualTo(7);
+        assertThat(pass.count("BOUNCE")).isEqualTo(1);
+        assertThat(pass.count("COMPLAINT")).isEqualTo(1);
+        assertThat(pass.count("UNSUBSCRIBE")).isEqualTo(1);
+        assertThat(pass.count("DELAYED")).isEqualTo(1);
+        assertThat(pass.count("NOT_OURS")).isEqualTo(3); // the forged report, the bad token, the person's reply
+        // the bounce: an event for the campaign and a suppressed address (5.1.1: the address is bad)
+        assertThat(suppression("reader0@example.com")).isEqualTo("hard-bounce");
+        assertThat(app.events.rareCounts(campaign).get("bounce").total()).isEqualTo(1);
+        // the complaint: off every list, and suppressed
+        assertThat(statuses("reader1@example.com")).containsOnly(Subscription.UNSUBSCRIBED);
+        assertThat(suppression("reader1@example.com")).isEqualTo("complaint");
+        // the mailto: off that list, not suppressed
+        assertThat(statuses("reader2@example.com")).containsOnly(Subscription.UNSUBSCRIBED);
+        assertThat(suppression("reader2@example.com")).isNull();
+        assertThat(app.events.rareCounts(campaign).get("unsubscribe").total()).isEqualTo(2);
+        // the forged report, the delay and the reply changed nothing for reader3
+        assertThat(suppression("reader3@example.com")).isNull();
+        assertThat(statuses("reader3@example.com")).containsOnly(Subscription.CONFIRMED);
+        // what was handled is gone; what is left is as it was: unread
+        List<String> left = remaining();
+        assertThat(left).hasSize(3).contains("Re: your newsletter unseen");
+        assertThat(left).allSatisfy(s -> assertThat(s).endsWith(" unseen"));
+
+        // the next pass reads nothing again; the same bounce delivered a second time records no second bounce
+        assertThat(app.inbound.pass().read()).isZero();
+        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        MailboxReader.Pass again = app.inbound.pass();
+        assertThat(again.read()).isEqualTo(1);
+        assertThat(again.count("BOUNCE")).isEqualTo(1);
+        assertThat(app.events.rareCounts(campaign).get("bounce").total()).isEqualTo(1);
+        assertThat(remaining()).hasSize(3);
+    }
+
+    @Test
+    void aPolicyRejectionIsRecordedButDoesNotSuppressAndAForwardedBounceDoesNotSuppressTheReader() throws Exception {
+        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.7.1", "smtp; 550 5.7.1 message rejected as spam"));
+        deliver(dsn(messageId("reader1@example.com"), "old-job@corp.example", "failed", "5.1.1", "smtp; 550 5.1.1 no such user"));
+
+        MailboxReader.Pass pass = app.inbound.pass();
+
+        assertThat(pass.count("BOUNCE")).isEqualTo(2);
+        assertThat(app.events.rareCounts(campaign).get("bounce").total()).isEqualTo(2);
+        assertThat(suppression("reader0@example.com")).isNull();
+        assertThat(suppression("reader1@example.com")).isNull();
+        assertThat(app.events.bounces(campaign, 10)).anySatisfy(b -> assertThat(b.detail()).contains("forwarding address"));
+    }
+
+    @Test
+    void anotherNodesLeaseMeansThisPassReadsNothing() throws Exception {
+        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        app.inbound.pass(); // creates the mailbox row
+        deliver(dsn(messageId("reader1@example.com"), "reader1@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        app.db.jdbc().update("UPDATE inbound_mailboxes SET locked_by = 'other-node', locked_until = ?",
+                java.time.Instant.now().plus(Duration.ofMinutes(5)));
+
+        MailboxReader.Pass pass = app.inbound.pass();
+
+        assertThat(pass.leased()).isFalse();
+        assertThat(pass.read()).isZero();
+        assertThat(suppression("reader1@example.com")).isNull();
+        app.db.jdbc().update("UPDATE inbound_mailboxes SET locked_until = ?", java.time.Instant.now().minusSeconds(1));
+        assertThat(app.inbound.pass().count("BOUNCE")).isEqualTo(1);
+        assertThat(suppression("reader1@example.com")).isEqualTo("hard-bounce");
+    }
+
+    private String messageId(String reader) throws Exception {
+        return sent.get(reader).getMessageID();
+    }
+
+    /** The subject a mail client takes from the List-Unsubscribe mailto (RFC 6068: ?subject=...). */
+    private String listUnsubscribeSubject(String reader) throws Exception {
+        Matcher m = Pattern.compile("mailto:[^?>]+\\?subject=([^>]+)>").matcher(sent.get(reader).getHeader("List-Unsubscribe", ","));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private void deliver(MimeMessage message) throws Exception {
+        mail.getUserManager().getUser("bounces").deliver(message);
+    }
+
+    private static MimeMessage mailto(String subject) throws Exception {
+        return parse("From: reader2@example.com\r\nTo: unsubscribe@news.example.com\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + System.nanoTime() + "@client.example>\r\n\r\nThis message was sent by the mail client's unsubscribe button.\r\n");
+    }
+
+    /** A DSN as Postfix writes one: the human part, the machine part, and the returned headers. */
+    public static MimeMessage dsn(String messageId, String recipient, String action, String status, String diagnostic) throws Exception {
+        return parse("""
+                From: MAILER-DAEMON@relay.example.net (Mail Delivery System)
+                To: bounces@news.example.com
+                Subject: Undelivered Mail Returned to Sender
+                Message-ID: <%d.dsn@relay.example.net>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status;
+                \tboundary="B0UND"
+
+                --B0UND
+                Content-Description: Notification
+                Content-Type: text/plain; charset=us-ascii
+
+                I'm sorry to have to inform you that your message could not be delivered.
+
+                --B0UND
+                Content-Description: Delivery report
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; relay.example.net
+                X-Postfix-Queue-ID: 4Xyz
+                Arrival-Date: Sat, 28 Nov 2026 10:00:00 +0000
+
+                Final-Recipient: rfc822; %s
+                Original-Recipient: rfc822;%s
+                Action: %s
+                Status: %s
+                Remote-MTA: dns; mx.example.com
+                Diagnostic-Code: %s
+
+                --B0UND
+                Content-Description: Undelivered Message Headers
+                Content-Type: text/rfc822-headers
+
+                From: Build Notes <news@news.example.com>
+                To: %s
+                Subject: This week
+                Message-ID: %s
+
+                --B0UND--
+                """.formatted(System.nanoTime(), recipient, recipient, action, status, diagnostic, recipient, messageId));
+    }
+
+    /** A feedback-loop report (RFC 5965) with the original message attached, its recipient redacted as providers do. */
+    static MimeMessage arf(String messageId) throws Exception {
+        return parse("""
+                From: feedbackloop@fbl.example.org
+                To: bounces@news.example.com
+                Subject: FW: This week
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=feedback-report; boundary="ARF1"
+
+                --ARF1
+                Content-Type: text/plain
+
+                This is an email abuse report for an email message received from IP 192.0.2.1.
+
+                --ARF1
+                Content-Type: message/feedback-report
+
+                Feedback-Type: abuse
+                User-Agent: ExampleFBL/1.0
+                Version: 1
+
+                --ARF1
+                Content-Type: message/rfc822
+
+                From: Build Notes <news@news.example.com>
+                To: [redacted]
+                Subject: This week
+                Message-ID: %s
+
+                The body, as the reader got it.
+
+                --ARF1--
+                """.formatted(messageId));
+    }
+
+    private static MimeMessage parse(String raw) throws Exception {
+        return new MimeMessage(PARSER, new ByteArrayInputStream(raw.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String suppression(String email) {
+        return app.db.jdbc().one("SELECT reason FROM suppressions WHERE email_key = ?", rs -> rs.getString(1), email.toLowerCase()).orElse(null);
+    }
+
+    private List<String> statuses(String email) {
+        Subscriber s = app.subscribers.findByEmail(email).orElseThrow();
+        return app.subscribers.subscriptionsOf(s.id()).stream().map(Subscription::status).toList();
+    }
+
+    /** The mailbox as its owner sees it over IMAP: subject and read state of each mail. */
+    private List<String> remaining() throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", mail.getImap().getPort(), "bounces", "secret");
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            try {
+                return Arrays.stream(inbox.getMessages()).map(InboundMailTest::describe).toList();
+            } finally {
+                inbox.close(false);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    private static String describe(Message m) {
+        try {
+            return m.getSubject() + (m.isSet(Flags.Flag.SEEN) ? " seen" : " unseen");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
