@@ -120,8 +120,8 @@ public final class App implements AutoCloseable {
         scheduling.wire(engine, weekly);
         this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
-        this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, nodeName(), clock);
         this.consent = new ConsentLog(jdbc, secret, clock);
+        this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, consent, nodeName(), clock);
         this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
         this.apiKeys = new ApiKeys(jdbc, clock);

@@ -3,6 +3,7 @@ package dev.letterpress.inbound;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
 import dev.letterpress.delivery.SendFailure;
+import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.EventStore;
 import dev.letterpress.tracking.Token;
@@ -45,9 +46,11 @@ final class InboundHandler {
     private final SubscriberStore subscribers;
     private final EventStore events;
     private final Tracker tracker;
+    private final ConsentLog consent;
 
-    InboundHandler(Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker) {
+    InboundHandler(Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker, ConsentLog consent) {
         this.jdbc = jdbc;
+        this.consent = consent;
         this.subscribers = subscribers;
         this.events = events;
         this.tracker = tracker;
@@ -64,6 +67,10 @@ final class InboundHandler {
             Optional<Token> token = tracker.verify(m.group(1), Token.Purpose.UNSUBSCRIBE);
             if (token.isPresent()) {
                 boolean changed = tracker.unsubscribe(token.get(), false, "mailto");
+                if (changed) {
+                    consent.record(token.get().subscriber(), token.get().extra(), ConsentLog.Action.UNSUBSCRIBE,
+                            "mailto (List-Unsubscribe): this list", null, null);
+                }
                 return new Result(Outcome.UNSUBSCRIBE, "subscriber #" + token.get().subscriber() + " from list #" + token.get().extra()
                         + (changed ? "" : " (already unsubscribed)"));
             }
@@ -115,6 +122,7 @@ final class InboundHandler {
         int lists = subscribers.unsubscribeAll(delivery.subscriber(), detail + " (campaign #" + delivery.campaign() + ")");
         if (lists > 0) {
             events.record(EventStore.Kind.UNSUBSCRIBE, delivery.campaign(), delivery.subscriber(), null, "all lists via " + detail, null);
+            consent.record(delivery.subscriber(), null, ConsentLog.Action.UNSUBSCRIBE, detail + ": everything", null, null);
         }
         subscribers.suppress(delivery.email(), "complaint", detail);
         return new Result(Outcome.COMPLAINT, "campaign #" + delivery.campaign() + ", subscriber #" + delivery.subscriber() + ": " + detail);

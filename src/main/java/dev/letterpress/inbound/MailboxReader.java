@@ -1,8 +1,10 @@
 package dev.letterpress.inbound;
 
 import dev.letterpress.config.Config;
+import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
+import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.EventStore;
 import dev.letterpress.tracking.Tracker;
@@ -58,11 +60,11 @@ public final class MailboxReader implements AutoCloseable {
     private final String mailbox;
     private ScheduledExecutorService timer;
 
-    public MailboxReader(Config.Inbound config, Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker, String node,
-                         Clock clock) {
+    public MailboxReader(Config.Inbound config, Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker,
+                         ConsentLog consent, String node, Clock clock) {
         this.config = config;
         this.jdbc = jdbc;
-        this.handler = new InboundHandler(jdbc, subscribers, events, tracker);
+        this.handler = new InboundHandler(jdbc, subscribers, events, tracker, consent);
         this.node = node;
         this.clock = clock;
         this.mailbox = config.username() + "@" + config.host() + ":" + config.port() + "/" + config.folder();
@@ -97,7 +99,11 @@ public final class MailboxReader implements AutoCloseable {
             throw new IllegalStateException("inbound.imap.host is empty: set it (and inbound.imap.username, inbound.imap.password) "
                     + "to the mailbox that receives bounces, complaints and mailto unsubscribes");
         }
-        jdbc.update(sql.get("mailbox-create"), mailbox, mailbox);
+        try {
+            jdbc.update(sql.get("mailbox-create"), mailbox, mailbox);
+        } catch (DataException raced) {
+            // another node created the row between our check and insert: the lease below decides
+        }
         Instant now = clock.instant();
         if (jdbc.update(sql.get("mailbox-lease"), node, now.plus(LEASE), mailbox, now, node) == 0) {
             return new Pass(0, Map.of(), false);

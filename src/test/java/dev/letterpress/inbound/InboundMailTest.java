@@ -102,6 +102,9 @@ public class InboundMailTest {
         // the mailto: off that list, not suppressed
         assertThat(statuses("reader2@example.com")).containsOnly(Subscription.UNSUBSCRIBED);
         assertThat(suppression("reader2@example.com")).isNull();
+        // both are in the subscribers' consent records, as a one-click unsubscribe would be
+        assertThat(consentSources("reader1@example.com")).anySatisfy(c -> assertThat(c).contains("spam complaint (abuse)"));
+        assertThat(consentSources("reader2@example.com")).anySatisfy(c -> assertThat(c).contains("mailto (List-Unsubscribe)"));
         assertThat(app.events.rareCounts(campaign).get("unsubscribe").total()).isEqualTo(2);
         // the forged report, the delay and the reply changed nothing for reader3
         assertThat(suppression("reader3@example.com")).isNull();
@@ -259,6 +262,11 @@ public class InboundMailTest {
 
     private String suppression(String email) {
         return app.db.jdbc().one("SELECT reason FROM suppressions WHERE email_key = ?", rs -> rs.getString(1), email.toLowerCase()).orElse(null);
+    }
+
+    private List<String> consentSources(String email) {
+        long id = app.subscribers.findByEmail(email).orElseThrow().id();
+        return app.consent.of(id).stream().map(c -> String.valueOf(c.get("source"))).toList();
     }
 
     private List<String> statuses(String email) {
