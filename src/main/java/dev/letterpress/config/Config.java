@@ -36,8 +36,9 @@ public record Config(
 
     public record Http(String host, int port, URI publicBaseUrl) {}
 
+    /** Who the mail is from; {@code bounceAddress}: the envelope sender (MAIL FROM), empty for the From address. */
     public record Sender(String newsletterName, String domain, String postalAddress, String unsubscribeMailto,
-                         String feedbackIdSender) {}
+                         String feedbackIdSender, String bounceAddress) {}
 
     /** DKIM signing; {@code enabled()} is false when dkim.domain is empty. */
     public record Dkim(String domain, String selector, Path privateKey) {

@@ -141,17 +141,13 @@ public final class ConfigLoader {
         } else if (!domain.matches("[A-Za-z0-9.-]+")) {
             throw bad("newsletter.domain", domain, "a domain name such as news.example.com");
         }
-        String mailto = raw("unsubscribe.mailto");
-        if (mailto.isEmpty()) {
-            mailto = "unsubscribe@" + domain;
-        } else if (!mailto.matches("[^@\\s<>,]+@[A-Za-z0-9.-]+")) {
-            throw bad("unsubscribe.mailto", mailto, "an email address such as unsubscribe@news.example.com, or empty");
-        }
+        String mailto = address("unsubscribe.mailto", "unsubscribe@" + domain);
         String feedback = raw("feedback.id.sender");
         if (!feedback.matches("[A-Za-z0-9._-]{1,64}")) {
             throw bad("feedback.id.sender", feedback, "1 to 64 letters, digits, dots, dashes or underscores");
         }
-        var sender = new Config.Sender(singleLine("newsletter.name"), domain, singleLine("sender.postal.address"), mailto, feedback);
+        String bounce = address("bounce.address", "");
+        var sender = new Config.Sender(singleLine("newsletter.name"), domain, singleLine("sender.postal.address"), mailto, feedback, bounce);
 
         var smtp = new Config.Smtp(serverName("smtp.name", raw("smtp.name")), nonEmpty("smtp.host"), integer("smtp.port", 1, 65535),
                 choice("smtp.security", Config.Security.class), raw("smtp.username"), raw("smtp.password"),
@@ -185,6 +181,18 @@ public final class ConfigLoader {
         return inbound;
     }
 
+    /** An email address usable in headers and SMTP commands, or {@code fallback} when the key is empty. */
+    private String address(String key, String fallback) {
+        String v = raw(key);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        if (!v.matches("[^@\\s<>,]+@[A-Za-z0-9.-]+")) {
+            throw bad(key, v, "an email address such as someone@news.example.com, or empty");
+        }
+        return v;
+    }
+
     private Duration adminSessionIdle() {
         Duration idle = duration("admin.session.idle");
         if (idle.compareTo(Duration.ofMinutes(1)) < 0) {
@@ -194,12 +202,7 @@ public final class ConfigLoader {
     }
 
     private Config.Signup signup(String domain) {
-        String from = raw("signup.sender.email");
-        if (from.isEmpty()) {
-            from = "newsletter@" + domain;
-        } else if (!from.matches("[^@\\s<>,]+@[A-Za-z0-9.-]+")) {
-            throw bad("signup.sender.email", from, "an email address such as newsletter@news.example.com, or empty");
-        }
+        String from = address("signup.sender.email", "newsletter@" + domain);
         return new Config.Signup(from, integer("signup.limit.per.ip", 1, 100_000), integer("signup.limit.per.address", 1, 1000),
                 duration("signup.confirm.valid"));
     }

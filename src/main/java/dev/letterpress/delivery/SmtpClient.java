@@ -33,8 +33,15 @@ public final class SmtpClient implements Mailer {
     private static final String LOCAL_NAME = localName();
 
     private final Config.Smtp smtp;
+    private final String envelopeFrom;
 
     public SmtpClient(Config.Smtp smtp) {
+        this(smtp, null);
+    }
+
+    /** {@code envelopeFrom}: the MAIL FROM address (where bounces go), or null for each message's From address. */
+    public SmtpClient(Config.Smtp smtp, String envelopeFrom) {
+        this.envelopeFrom = envelopeFrom;
         if (smtp.security() != Config.Security.NONE) {
             throw new IllegalArgumentException("SmtpClient speaks SMTP without TLS; use SmtpMailer for " + smtp.security());
         }
@@ -54,7 +61,8 @@ public final class SmtpClient implements Mailer {
             if (smtp.authenticates()) {
                 authenticate(channel, extensions);
             }
-            return new ClientConnection(channel, smtp.pipelining() && extensions.contains("PIPELINING"), extensions.contains("SMTPUTF8"));
+            return new ClientConnection(channel, smtp.pipelining() && extensions.contains("PIPELINING"), extensions.contains("SMTPUTF8"),
+                    envelopeFrom);
         } catch (IOException e) {
             close(channel, socket);
             throw new SendFailure(0, "connection: cannot talk to " + smtp.host() + ":" + smtp.port() + " (" + e + ")", e);
@@ -136,17 +144,20 @@ public final class SmtpClient implements Mailer {
         private final SmtpChannel channel;
         private final boolean pipelining;
         private final boolean utf8;
+        /** MAIL FROM for every message (bounce.address), or null: each message's From address. */
+        private final String envelopeFrom;
         private boolean broken;
 
-        ClientConnection(SmtpChannel channel, boolean pipelining, boolean utf8) {
+        ClientConnection(SmtpChannel channel, boolean pipelining, boolean utf8, String envelopeFrom) {
             this.channel = channel;
+            this.envelopeFrom = envelopeFrom;
             this.pipelining = pipelining;
             this.utf8 = utf8;
         }
 
         @Override
         public String send(MimeMessage message, String recipient) throws SendFailure {
-            String from = envelopeSender(message);
+            String from = envelopeFrom != null ? envelopeFrom : envelopeSender(message);
             if (!envelopeSafe(recipient) || !envelopeSafe(from)) {
                 // never reaches the wire: a CR or LF in an address would end the command and start another
                 throw new SendFailure(553, "5.1.3 not a usable address for SMTP: " + recipient.replaceAll("\\p{Cntrl}", "?"), null);

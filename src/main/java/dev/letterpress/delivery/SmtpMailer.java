@@ -19,6 +19,11 @@ public final class SmtpMailer implements Mailer {
     private final Session session;
 
     public SmtpMailer(Config.Smtp smtp) {
+        this(smtp, null);
+    }
+
+    /** {@code envelopeFrom}: the MAIL FROM address (where bounces go), or null for each message's From address. */
+    public SmtpMailer(Config.Smtp smtp, String envelopeFrom) {
         this.smtp = smtp;
         String protocol = smtp.security() == Config.Security.TLS ? "smtps" : "smtp";
         Properties p = new Properties();
@@ -43,6 +48,9 @@ public final class SmtpMailer implements Mailer {
             p.put(prefix + "ssl.socketFactory", new NoDelaySocketFactory(javax.net.ssl.SSLSocketFactory.getDefault()));
         } else {
             p.put(prefix + "socketFactory", new NoDelaySocketFactory(javax.net.SocketFactory.getDefault()));
+        }
+        if (envelopeFrom != null) {
+            p.setProperty(prefix + "from", envelopeFrom);
         }
         this.session = Session.getInstance(p);
     }

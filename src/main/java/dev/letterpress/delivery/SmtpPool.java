@@ -86,7 +86,8 @@ public final class SmtpPool implements Mailer {
     public static SmtpPool fromConfig(Config config, Clock clock) {
         List<Server> servers = new ArrayList<>();
         for (Config.Smtp s : config.smtpServers()) {
-            Mailer transport = s.security() == Config.Security.NONE ? new SmtpClient(s) : new SmtpMailer(s);
+            String bounces = config.sender().bounceAddress().isEmpty() ? null : config.sender().bounceAddress();
+            Mailer transport = s.security() == Config.Security.NONE ? new SmtpClient(s, bounces) : new SmtpMailer(s, bounces);
             servers.add(new Server(s.name(), transport, s.maxConnections(), s.idleTimeout()));
         }
         return new SmtpPool(servers, config.delivery().messagesPerConnection(), clock);

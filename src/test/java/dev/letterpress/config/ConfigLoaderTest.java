@@ -69,6 +69,8 @@ class ConfigLoaderTest {
             delivery.domain.limits | gmail.com=20          | comma-separated domain=N/s or domain=N/h
             delivery.domain.limits | gmail.com=0/s         | comma-separated domain=N/s or domain=N/h with N > 0
             inbound.imap.port    | 0                       | an integer from 1 to 65535
+            bounce.address       | bounces                 | an email address
+            unsubscribe.mailto   | a@b@c                   | an email address
             inbound.imap.security | imap4                  | one of: none starttls tls
             inbound.poll         | 1                       | a duration with a unit
             """)

@@ -58,7 +58,8 @@ public class InboundMailTest {
                 "inbound.imap.security", "none",
                 "inbound.imap.username", "bounces",
                 "inbound.imap.password", "secret",
-                "inbound.poll", "1h"))).start(); // passes are run by the test
+                "inbound.poll", "1h", // passes are run by the test
+                "bounce.address", MAILBOX))).start();
         TestSupport.importReaders(app, "Weekly", 4);
         campaign = app.campaigns.create("inbound", TestSupport.demoIssue(), List.of("Weekly"), null);
         TestSupport.await("4 messages", Duration.ofSeconds(30), () -> mail.getReceivedMessages().length >= 4);
@@ -122,6 +123,13 @@ public class InboundMailTest {
         assertThat(again.count("BOUNCE")).isEqualTo(1);
         assertThat(app.events.rareCounts(campaign).get("bounce").total()).isEqualTo(1);
         assertThat(remaining()).hasSize(3);
+    }
+
+    @Test
+    void theEnvelopeSenderIsTheBounceMailboxSoRelaysBounceThere() throws Exception {
+        MimeMessage received = sent.get("reader0@example.com");
+        assertThat(received.getHeader("Return-Path", null)).isEqualTo("<" + MAILBOX + ">");
+        assertThat(received.getFrom()[0].toString()).doesNotContain(MAILBOX);
     }
 
     @Test
