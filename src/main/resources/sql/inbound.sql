@@ -19,5 +19,5 @@ UPDATE inbound_mailboxes SET uid_validity = ?, last_uid = ? WHERE mailbox = ? AN
 -- name: delivery-sent-as
 SELECT d.message_id, d.email, d.list_id FROM deliveries d WHERE d.campaign_id = ? AND d.subscriber_id = ?
 
--- name: bounce-recorded
-SELECT COUNT(*) FROM events WHERE subscriber_id = ? AND campaign_id = ? AND kind = 'bounce'
+-- name: event-recorded
+SELECT COUNT(*) FROM events WHERE subscriber_id = ? AND campaign_id = ? AND kind = ?

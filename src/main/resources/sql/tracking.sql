@@ -29,6 +29,14 @@ WHERE campaign_id = ? AND kind = 'unsubscribe' GROUP BY kind
 UNION ALL
 SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM events
 WHERE campaign_id = ? AND kind = 'bounce' GROUP BY kind
+UNION ALL
+SELECT kind, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques FROM events
+WHERE campaign_id = ? AND kind = 'complaint' GROUP BY kind
+
+-- name: bounced-after-sending
+SELECT COUNT(DISTINCT e.subscriber_id) FROM events e
+JOIN deliveries d ON d.campaign_id = e.campaign_id AND d.subscriber_id = e.subscriber_id
+WHERE e.campaign_id = ? AND e.kind = 'bounce' AND d.state = 'sent'
 
 -- name: resubscribe-undone
 UPDATE subscriptions SET status = 'confirmed', consent_at = ?, consent_source = ?, updated_at = ?

@@ -52,7 +52,8 @@ final class DashboardRoutes {
         Map<String, Long> ledger = campaigns.stateCounts(c.id());
         CampaignStats.Totals totals = stats.totals(c.id());
         long sent = ledger.getOrDefault("sent", 0L);
-        long bounced = events.rareCounts(c.id()).getOrDefault("bounce", new EventStore.Count(0, 0)).unique();
+        Map<String, EventStore.Count> rare = events.rareCounts(c.id());
+        long bounced = rare.getOrDefault("bounce", new EventStore.Count(0, 0)).unique();
         long total = ledger.values().stream().mapToLong(Long::longValue).sum();
         long done = sent + ledger.getOrDefault("failed", 0L) + ledger.getOrDefault("skipped", 0L);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -64,8 +65,10 @@ final class DashboardRoutes {
         m.put("finishedAt", AdminView.time(c.finishedAt()));
         m.put("audience", total);
         m.put("sent", sent);
-        m.put("delivered", Math.max(0, sent - bounced));
+        // bounces during the send are failed rows, not sent ones: only a relay's later bounce takes one off "sent"
+        m.put("delivered", Math.max(0, sent - (bounced == 0 ? 0 : events.bouncedAfterSending(c.id()))));
         m.put("bounced", bounced);
+        m.put("complaints", rare.getOrDefault("complaint", new EventStore.Count(0, 0)).unique());
         m.put("failed", ledger.getOrDefault("failed", 0L));
         m.put("humanOpens", totals.humanOpens().events());
         m.put("machineOpens", totals.machineOpens().events());

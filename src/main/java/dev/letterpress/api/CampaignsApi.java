@@ -224,7 +224,7 @@ final class CampaignsApi {
         ev.put("click", engagement(totals.humanClicks(), totals.machineClicks()));
         rates.put("open", rate(totals.humanOpens().recipients(), sent));
         rates.put("click", rate(totals.humanClicks().recipients(), sent));
-        for (String kind : List.of("unsubscribe", "bounce")) {
+        for (String kind : List.of("unsubscribe", "bounce", "complaint")) {
             EventStore.Count n = rare.getOrDefault(kind, new EventStore.Count(0, 0));
             ev.put(kind, Map.of("total", n.total(), "unique", n.unique()));
             rates.put(kind, rate(n.unique(), sent));

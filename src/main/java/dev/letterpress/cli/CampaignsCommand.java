@@ -222,11 +222,20 @@ final class CampaignsCommand {
                 System.out.println(ledger.substring(0, ledger.length() - 2));
                 Map<String, EventStore.Count> events = app.events.counts(id);
                 StringBuilder ev = new StringBuilder("  events   ");
-                for (String kind : List.of("open", "click", "unsubscribe", "bounce")) {
+                for (String kind : List.of("open", "click", "unsubscribe", "bounce", "complaint")) {
                     EventStore.Count n = events.getOrDefault(kind, new EventStore.Count(0, 0));
                     ev.append(' ').append(kind).append("s ").append(n.total()).append(" (").append(n.unique()).append(" unique) |");
                 }
                 System.out.println(ev.substring(0, ev.length() - 2));
+                long complaints = events.getOrDefault("complaint", new EventStore.Count(0, 0)).unique();
+                long sent = app.campaignStore.stateCounts(id).getOrDefault("sent", 0L);
+                if (complaints > 0 && sent > 0) {
+                    // Gmail and Yahoo: keep reported spam under 0.1 %, never at 0.3 % or above
+                    double rate = 100.0 * complaints / sent;
+                    System.out.printf("  complaints %.3f %% of sent%s%n", rate,
+                            rate >= 0.3 ? " (at or above 0.3 %: Gmail and Yahoo reject bulk mail at this rate)"
+                                    : rate >= 0.1 ? " (above Gmail's 0.1 % guideline)" : "");
+                }
                 // people and machines apart (docs/tracking-rules.md says how they are told apart)
                 app.events.split(id).forEach((kind, s) -> System.out.printf("  %-8s  human %d (%d unique) | machine %d (%d unique)%s%n",
                         kind + "s", s.human().total(), s.human().unique(), s.machine().total(), s.machine().unique(),

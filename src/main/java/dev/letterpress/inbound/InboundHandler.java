@@ -98,7 +98,7 @@ final class InboundHandler {
         String detail = "DSN from " + (report.reporter() == null ? "a relay" : report.reporter()) + ": " + failed.code() + " " + status
                 + (failed.diagnostic() == null ? "" : " " + failed.diagnostic())
                 + (sameAddress ? "" : " (for " + failed.finalRecipient() + ", a forwarding address)");
-        if (jdbc.count(sql.get("bounce-recorded"), delivery.subscriber(), delivery.campaign()) == 0) {
+        if (jdbc.count(sql.get("event-recorded"), delivery.subscriber(), delivery.campaign(), "bounce") == 0) {
             events.record(EventStore.Kind.BOUNCE, delivery.campaign(), delivery.subscriber(), null, detail, null);
         }
         // the address is suppressed only when the report is about that address: a bounce at a forwarding target
@@ -119,6 +119,9 @@ final class InboundHandler {
             return new Result(Outcome.DELAYED, "a not-spam report for campaign #" + delivery.campaign() + ": nothing to do");
         }
         String detail = "spam complaint (" + report.feedbackType() + ") reported by " + (report.reporter() == null ? "a mailbox provider" : report.reporter());
+        if (jdbc.count(sql.get("event-recorded"), delivery.subscriber(), delivery.campaign(), "complaint") == 0) {
+            events.record(EventStore.Kind.COMPLAINT, delivery.campaign(), delivery.subscriber(), null, detail, null);
+        }
         int lists = subscribers.unsubscribeAll(delivery.subscriber(), detail + " (campaign #" + delivery.campaign() + ")");
         if (lists > 0) {
             events.record(EventStore.Kind.UNSUBSCRIBE, delivery.campaign(), delivery.subscriber(), null, "all lists via " + detail, null);

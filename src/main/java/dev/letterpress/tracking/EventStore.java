@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** Opens, clicks, unsubscribes and bounces, one row each. */
 public final class EventStore {
-    public enum Kind { OPEN, CLICK, UNSUBSCRIBE, BOUNCE }
+    /** COMPLAINT: a reader marked a message as spam (a feedback-loop report read from the inbound mailbox). */
+    public enum Kind { OPEN, CLICK, UNSUBSCRIBE, BOUNCE, COMPLAINT }
 
     public record Count(long total, long unique) {}
 
@@ -42,10 +43,10 @@ public final class EventStore {
         return out;
     }
 
-    /** Unsubscribes and bounces of one campaign: cheap at any size (opens and clicks: {@link CampaignStats}). */
+    /** Unsubscribes, bounces and complaints of one campaign: cheap at any size (opens and clicks: {@link CampaignStats}). */
     public Map<String, Count> rareCounts(long campaign) {
         Map<String, Count> out = new LinkedHashMap<>();
-        jdbc.query(sql.get("rare-event-counts"), rs -> out.put(rs.getString("kind"), new Count(rs.getLong("total"), rs.getLong("uniques"))), campaign, campaign);
+        jdbc.query(sql.get("rare-event-counts"), rs -> out.put(rs.getString("kind"), new Count(rs.getLong("total"), rs.getLong("uniques"))), campaign, campaign, campaign);
         return out;
     }
 
@@ -72,6 +73,14 @@ public final class EventStore {
         Map<String, Split> out = new LinkedHashMap<>();
         acc.forEach((kind, a) -> out.put(kind, new Split(new Count(a[0], a[1]), new Count(a[2], a[3]), a[4], a[5])));
         return out;
+    }
+
+    /**
+     * Readers whose message the server accepted and who bounced later (a relay's report): the accepted messages
+     * that were not delivered. A bounce during the send is a failed ledger row, never counted as sent.
+     */
+    public long bouncedAfterSending(long campaign) {
+        return jdbc.count(sql.get("bounced-after-sending"), campaign);
     }
 
     /** The latest bounces of a campaign, newest first; the address is null once the subscriber was erased. */

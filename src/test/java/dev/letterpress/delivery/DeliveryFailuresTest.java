@@ -47,6 +47,8 @@ class DeliveryFailuresTest {
             Map<String, Long> counts = app.campaignStore.stateCounts(campaign);
             assertThat(counts).containsEntry("sent", 2L).containsEntry("failed", 2L).containsEntry("deferred", 0L);
             assertThat(app.events.counts(campaign).get("bounce").total()).isEqualTo(2);
+            // bounced during the send: failed rows, so none of them is taken off the delivered messages
+            assertThat(app.events.bouncedAfterSending(campaign)).isZero();
             // the bad address is suppressed, the policy refusal is not the address's fault
             assertThat(app.subscribers.isSuppressed("gone@example.com")).isTrue();
             assertThat(app.subscribers.isSuppressed("policy@example.com")).isFalse();

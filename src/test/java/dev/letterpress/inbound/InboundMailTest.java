@@ -97,7 +97,9 @@ public class InboundMailTest {
         // the bounce: an event for the campaign and a suppressed address (5.1.1: the address is bad)
         assertThat(suppression("reader0@example.com")).isEqualTo("hard-bounce");
         assertThat(app.events.rareCounts(campaign).get("bounce").total()).isEqualTo(1);
-        // the complaint: off every list, and suppressed
+        assertThat(app.events.bouncedAfterSending(campaign)).isEqualTo(1); // accepted by the relay, then bounced
+        // the complaint: a complaint event, off every list, and suppressed
+        assertThat(app.events.rareCounts(campaign).get("complaint").total()).isEqualTo(1);
         assertThat(statuses("reader1@example.com")).containsOnly(Subscription.UNSUBSCRIBED);
         assertThat(suppression("reader1@example.com")).isEqualTo("complaint");
         // the mailto: off that list, not suppressed
