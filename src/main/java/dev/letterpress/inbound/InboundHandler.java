@@ -85,19 +85,23 @@ final class InboundHandler {
             return new Result(Outcome.NOT_OURS, "a delivery report about a message we did not send (" + report.messageId() + ")");
         }
         Delivery delivery = d.get();
+        if (report.recipients().isEmpty()) {
+            return new Result(Outcome.NOT_OURS, "a delivery report about campaign #" + delivery.campaign() + " without a readable recipient block");
+        }
         Report.Recipient failed = report.recipients().stream().filter(Report.Recipient::failed).findFirst().orElse(null);
         if (failed == null) {
             // delayed (the relay keeps trying), delivered, relayed: nothing to record yet
-            String action = report.recipients().isEmpty() ? "no recipient blocks" : report.recipients().get(0).action();
-            return new Result(Outcome.DELAYED, "campaign #" + delivery.campaign() + ", subscriber #" + delivery.subscriber() + ": " + action);
+            return new Result(Outcome.DELAYED, "campaign #" + delivery.campaign() + ", subscriber #" + delivery.subscriber() + ": "
+                    + report.recipients().get(0).action());
         }
         String status = failed.status() == null ? "" : failed.status();
         SendFailure reason = new SendFailure(failed.code(), status + " " + (failed.diagnostic() == null ? "" : failed.diagnostic()), null);
         boolean sameAddress = delivery.email().equalsIgnoreCase(nullToEmpty(failed.finalRecipient()))
                 || delivery.email().equalsIgnoreCase(nullToEmpty(failed.originalRecipient()));
-        String detail = "DSN from " + (report.reporter() == null ? "a relay" : report.reporter()) + ": " + failed.code() + " " + status
-                + (failed.diagnostic() == null ? "" : " " + failed.diagnostic())
-                + (sameAddress ? "" : " (for " + failed.finalRecipient() + ", a forwarding address)");
+        // cut to what the columns hold (suppressions.detail 1000, events.detail 1000): a long diagnostic must not fail the write
+        String detail = cut("DSN from " + (report.reporter() == null ? "a relay" : cut(report.reporter(), 100)) + ": " + failed.code() + " "
+                + cut(status, 20) + (sameAddress ? "" : " (for " + cut(failed.finalRecipient(), 320) + ", a forwarding address)")
+                + (failed.diagnostic() == null ? "" : " " + failed.diagnostic()), 900);
         if (jdbc.count(sql.get("event-recorded"), delivery.subscriber(), delivery.campaign(), "bounce") == 0) {
             events.record(EventStore.Kind.BOUNCE, delivery.campaign(), delivery.subscriber(), null, detail, null);
         }
@@ -118,7 +122,9 @@ final class InboundHandler {
         if ("not-spam".equals(report.feedbackType())) {
             return new Result(Outcome.DELAYED, "a not-spam report for campaign #" + delivery.campaign() + ": nothing to do");
         }
-        String detail = "spam complaint (" + report.feedbackType() + ") reported by " + (report.reporter() == null ? "a mailbox provider" : report.reporter());
+        // short enough for consent_source (500) with the campaign added
+        String detail = "spam complaint (" + cut(report.feedbackType(), 40) + ") reported by "
+                + (report.reporter() == null ? "a mailbox provider" : cut(report.reporter(), 100));
         if (jdbc.count(sql.get("event-recorded"), delivery.subscriber(), delivery.campaign(), "complaint") == 0) {
             events.record(EventStore.Kind.COMPLAINT, delivery.campaign(), delivery.subscriber(), null, detail, null);
         }
@@ -152,6 +158,10 @@ final class InboundHandler {
     private static String bare(String messageId) {
         String s = messageId.strip();
         return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private static String nullToEmpty(String s) {

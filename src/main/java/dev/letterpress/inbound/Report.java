@@ -87,11 +87,11 @@ record Report(Kind kind, String messageId, List<Recipient> recipients, String fe
             BodyPart part = parts.getBodyPart(i);
             if (part.isMimeType("message/delivery-status")) {
                 List<InternetHeaders> blocks = blocks(part);
-                if (!blocks.isEmpty()) {
-                    reporter = value(blocks.get(0), "Reporting-MTA");
-                }
-                for (InternetHeaders block : blocks.subList(Math.min(1, blocks.size()), blocks.size())) {
-                    String action = value(block, "Action");
+                for (InternetHeaders block : blocks) {
+                    if (reporter == null) {
+                        reporter = value(block, "Reporting-MTA"); // a per-message field: the first block, normally
+                    }
+                    String action = value(block, "Action"); // per-recipient blocks are the ones with an Action
                     if (action != null) {
                         recipients.add(new Recipient(address(value(block, "Final-Recipient")), address(value(block, "Original-Recipient")),
                                 action.toLowerCase(Locale.ROOT), value(block, "Status"), value(block, "Diagnostic-Code")));
@@ -140,7 +140,8 @@ record Report(Kind kind, String messageId, List<Recipient> recipients, String fe
 
     private static String value(InternetHeaders headers, String name) {
         String v = headers.getHeader(name, null);
-        return v == null ? null : v.replaceAll("\\s*\\r?\\n\\s*", " ").strip();
+        // MimeUtility.unfold, not a regex: a crafted field of many thousand blanks must cost linear time
+        return v == null ? null : jakarta.mail.internet.MimeUtility.unfold(v).strip();
     }
 
     /** "rfc822; someone@example.com" -> someone@example.com */

@@ -54,6 +54,7 @@ public final class MailComposer {
     private final ThreadLocal<MimeBytes.LineCache[]> lineCaches =
             ThreadLocal.withInitial(() -> new MimeBytes.LineCache[] {new MimeBytes.LineCache(), new MimeBytes.LineCache()});
     private static final AtomicInteger PART = new AtomicInteger();
+    private static final java.security.SecureRandom MESSAGE_ID_RANDOM = new java.security.SecureRandom();
     private static final byte[] TEXT_PART_HEADERS = ("Content-Type: text/plain; charset=UTF-8\r\n"
             + "Content-Transfer-Encoding: quoted-printable\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTML_PART_HEADERS = ("Content-Type: text/html; charset=UTF-8\r\n"
@@ -92,7 +93,9 @@ public final class MailComposer {
     public Composed compose(Subscriber s, long listId, String listName) throws TemplateException, MessagingException {
         Urls u = new Urls(s.id(), listId);
         RenderedContent content = content(s, listName, u);
-        String messageId = "<" + campaign + "." + s.id() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+        // the random part is what proves a bounce or complaint report quotes a message we really sent (inbound): it
+        // must not be predictable from another Message-ID a reader has seen, so not ThreadLocalRandom
+        String messageId = "<" + campaign + "." + s.id() + "." + Long.toUnsignedString(MESSAGE_ID_RANDOM.nextLong(), 36)
                 + "@" + sender.domain() + ">";
         PrebuiltMessage m = new PrebuiltMessage(SESSION);
         m.setFrom(from);

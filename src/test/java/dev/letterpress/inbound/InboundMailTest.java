@@ -149,6 +149,44 @@ public class InboundMailTest {
     }
 
     @Test
+    void reportsThatDoNotQuiteQuoteOurMessageAreLeftAndLongDiagnosticsAreCut() throws Exception {
+        String id = messageId("reader0@example.com");
+        deliver(dsn(id.toUpperCase(java.util.Locale.ROOT), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 case differs"));
+        deliver(parse("""
+                From: MAILER-DAEMON@relay.example.net
+                To: bounces@news.example.com
+                Subject: Undelivered Mail Returned to Sender
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; relay.example.net
+
+                --B
+                Content-Type: text/rfc822-headers
+
+                Message-ID: %s
+
+                --B--
+                """.formatted(id)));
+        deliver(dsn(messageId("reader1@example.com"), "reader1@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 " + "x".repeat(3000)));
+        deliver(mailto("=?UTF-8?Q?" + listUnsubscribeSubject("reader2@example.com").replace("-", "=2D").replace("_", "=5F") + "?="));
+
+        MailboxReader.Pass pass = app.inbound.pass();
+
+        assertThat(pass.count("NOT_OURS")).isEqualTo(2); // the id in other case, the report without a recipient block
+        assertThat(pass.count("BOUNCE")).isEqualTo(1);
+        assertThat(pass.count("UNSUBSCRIBE")).isEqualTo(1); // an RFC 2047-encoded subject is read decoded
+        assertThat(suppression("reader0@example.com")).isNull();
+        assertThat(suppression("reader1@example.com")).isEqualTo("hard-bounce");
+        assertThat(app.events.bounces(campaign, 10)).singleElement().satisfies(b -> assertThat(b.detail()).hasSizeLessThanOrEqualTo(1000));
+        assertThat(statuses("reader2@example.com")).containsOnly(Subscription.UNSUBSCRIBED);
+        assertThat(remaining()).hasSize(2);
+    }
+
+    @Test
     void anotherNodesLeaseMeansThisPassReadsNothing() throws Exception {
         deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
         app.inbound.pass(); // creates the mailbox row
