@@ -26,6 +26,8 @@ import java.util.function.BiFunction;
 public final class FaultySmtpServer implements AutoCloseable {
     /** Messages accepted, one entry per recipient address. */
     public final List<String> delivered = new CopyOnWriteArrayList<>();
+    /** The reply to every MAIL FROM (a test may make it a refusal of the sender). */
+    public volatile String mailFromReply = "250 OK";
     /** Rule result: drop the connection instead of replying. */
     public static final String DROP = "DROP";
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -88,6 +90,7 @@ public final class FaultySmtpServer implements AutoCloseable {
             reply(out, "220 faulty.test ESMTP");
             String rcpt = null;
             boolean rcptOk = false;
+            boolean mailOk = false;
             String line;
             while (true) {
                 // RFC 2920: replies to pipelined commands go out together once no more input is waiting. One small
@@ -101,12 +104,19 @@ public final class FaultySmtpServer implements AutoCloseable {
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
                     reply(out, "250-faulty.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250 8BITMIME");
-                } else if (upper.startsWith("HELO") || upper.startsWith("NOOP") || upper.startsWith("MAIL FROM")) {
+                } else if (upper.startsWith("MAIL FROM")) {
+                    String r = mailFromReply;
+                    mailOk = r.startsWith("2");
+                    reply(out, r);
+                } else if (upper.startsWith("HELO") || upper.startsWith("NOOP")) {
                     reply(out, "250 OK");
                 } else if (upper.startsWith("RSET")) {
                     rcpt = null;
                     rcptOk = false;
+                    mailOk = false;
                     reply(out, "250 OK");
+                } else if (upper.startsWith("RCPT TO") && !mailOk) {
+                    reply(out, "503 5.5.1 Error: need MAIL command");
                 } else if (upper.startsWith("RCPT TO")) {
                     rcpt = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                     int before = attempts.computeIfAbsent(rcpt, k -> new AtomicInteger()).getAndIncrement();
@@ -140,6 +150,8 @@ public final class FaultySmtpServer implements AutoCloseable {
                         return; // the data never ended: nothing was delivered (a pipelining client that gave up)
                     }
                     delivered.add(rcpt);
+                    mailOk = false;
+                    rcptOk = false;
                     reply(out, "250 2.0.0 queued");
                 } else if (upper.startsWith("QUIT")) {
                     reply(out, "221 bye");

@@ -43,7 +43,7 @@ final class AuthRoutes {
         }
         String name = String.valueOf(ctx.formParam("name")).strip();
         String password = ctx.formParam("password");
-        String ip = ctx.ip();
+        String ip = dev.letterpress.web.ClientAddress.of(ctx);
         if (!throttle.allowed(ip, name)) {
             render(ctx, 429, "Too many failed sign-ins. Wait a few minutes and try again.", null);
             return;

@@ -165,7 +165,10 @@ public final class DeliveryEngine {
             return new Result(Result.Kind.STOPPED, null, "stopped by shutdown");
         }
         if (sweep.restUntil != null) {
-            campaigns.setStatus(campaignId, Campaign.RUNNING, sweep.restWhy + "; resumes at " + sweep.restUntil);
+            // only the reason changes, and only while still running: a pause or cancel made meanwhile must stand
+            if (!campaigns.transition(campaignId, Campaign.RUNNING, Campaign.RUNNING, sweep.restWhy + "; resumes at " + sweep.restUntil)) {
+                return new Result(Result.Kind.PAUSED, null, "campaign is " + campaigns.require(campaignId).status());
+            }
             return new Result(Result.Kind.RETRY_LATER, sweep.restUntil, sweep.restWhy);
         }
         Campaign now = campaigns.require(campaignId);
@@ -185,7 +188,9 @@ public final class DeliveryEngine {
         if (at != null) {
             String why = (lease == null && retry == null ? "" : counts.get("deferred") + " deferred, " + counts.get("claimed") + " claimed elsewhere; ")
                     + (local == null ? "" : counts.get("waiting") + " waiting for their local time; ") + "next try at " + at;
-            campaigns.setStatus(campaignId, Campaign.RUNNING, why);
+            if (!campaigns.transition(campaignId, Campaign.RUNNING, Campaign.RUNNING, why)) {
+                return new Result(Result.Kind.PAUSED, null, "campaign is " + campaigns.require(campaignId).status());
+            }
             return new Result(Result.Kind.RETRY_LATER, at, why);
         }
         String summary = counts.get("sent") + " sent, " + counts.get("failed") + " failed, " + counts.get("skipped") + " skipped";

@@ -14,10 +14,17 @@ public final class SendFailure extends Exception {
 
     private final int code;
     private final String enhanced;
+    private final boolean senderRefused;
 
     public SendFailure(int code, String detail, Throwable cause) {
+        this(code, detail, cause, false);
+    }
+
+    /** {@code senderRefused}: the reply to MAIL FROM, i.e. about our envelope sender, not about the recipient. */
+    public SendFailure(int code, String detail, Throwable cause, boolean senderRefused) {
         super(detail == null ? "no detail" : detail.strip(), cause);
         this.code = code;
+        this.senderRefused = senderRefused;
         Matcher m = ENHANCED.matcher(getMessage());
         boolean found = m.find() && (code == 0 || m.group(1).charAt(0) - '0' == code / 100);
         this.enhanced = found ? m.group(1) + "." + m.group(2) + "." + m.group(3) : null;
@@ -29,6 +36,15 @@ public final class SendFailure extends Exception {
 
     public String enhanced() {
         return enhanced;
+    }
+
+    /**
+     * The server refused our sender, not the recipient: MAIL FROM was refused, or the status is 5.1.7/5.1.8 (bad
+     * sender mailbox or domain syntax/status). A misconfigured bounce.address looks like this for every recipient:
+     * it must never count as their bounce, let alone suppress them; it is an error of the campaign's send.
+     */
+    public boolean aboutSender() {
+        return senderRefused || "5.1.7".equals(enhanced) || "5.1.8".equals(enhanced) || "4.1.7".equals(enhanced) || "4.1.8".equals(enhanced);
     }
 
     /** 5xx: retrying will not help. Everything else (4xx, dropped connections, timeouts) is retried. */
@@ -43,7 +59,7 @@ public final class SendFailure extends Exception {
      * Without an enhanced status, only the classic "no such user" replies 550, 551 and 553 count.
      */
     public boolean badAddress() {
-        if (!permanent()) {
+        if (!permanent() || aboutSender()) {
             return false;
         }
         if (enhanced != null) {

@@ -146,6 +146,8 @@ public final class SmtpClient implements Mailer {
         private final boolean utf8;
         /** MAIL FROM for every message (bounce.address), or null: each message's From address. */
         private final String envelopeFrom;
+        /** The last transaction's refusal was the reply to MAIL FROM (our sender), not to RCPT TO. */
+        private boolean mailRefused;
         private boolean broken;
 
         ClientConnection(SmtpChannel channel, boolean pipelining, boolean utf8, String envelopeFrom) {
@@ -169,7 +171,7 @@ public final class SmtpClient implements Mailer {
             try {
                 SmtpChannel.Reply failed = envelope(from, ascii ? "" : " SMTPUTF8", recipient);
                 if (failed != null) {
-                    throw failure(failed);
+                    throw failure(failed, mailRefused);
                 }
                 channel.sendData(data -> {
                     try {
@@ -180,7 +182,7 @@ public final class SmtpClient implements Mailer {
                 });
                 SmtpChannel.Reply accepted = channel.read();
                 if (!accepted.is(2)) {
-                    throw failure(accepted);
+                    throw failure(accepted, false);
                 }
                 return accepted.text();
             } catch (IOException e) {
@@ -203,6 +205,7 @@ public final class SmtpClient implements Mailer {
                 channel.command("DATA");
                 channel.flush();
                 SmtpChannel.Reply mailReply = readOrKeep(null);
+                mailRefused = !mailReply.is(2);
                 SmtpChannel.Reply rcptReply = readOrKeep(mailReply.is(2) ? null : mailReply);
                 SmtpChannel.Reply refusal = !mailReply.is(2) ? mailReply : !rcptReply.is(2) ? rcptReply : null;
                 SmtpChannel.Reply dataReply = readOrKeep(refusal);
@@ -220,6 +223,7 @@ public final class SmtpClient implements Mailer {
                 channel.command(command);
                 channel.flush();
                 SmtpChannel.Reply reply = channel.read();
+                mailRefused = command.equals(mail) && !reply.is(2);
                 if (command.equals("DATA") ? reply.code() != 354 : !reply.is(2)) {
                     return reset(reply);
                 }
@@ -264,9 +268,9 @@ public final class SmtpClient implements Mailer {
             return refusal;
         }
 
-        private static SendFailure failure(SmtpChannel.Reply reply) {
+        private static SendFailure failure(SmtpChannel.Reply reply, boolean toMailFrom) {
             int code = reply.is(4) || reply.is(5) ? reply.code() : 0;
-            return new SendFailure(code, reply.text(), null);
+            return new SendFailure(code, reply.text(), null, toMailFrom);
         }
 
         @Override

@@ -10,6 +10,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
@@ -73,6 +74,9 @@ public final class SmtpMailer implements Mailer {
     private static SendFailure failure(MessagingException e) {
         // The most specific SMTP reply wins: a rejected recipient inside a SendFailedException, say.
         for (Exception x = e; x != null; x = x instanceof MessagingException m ? m.getNextException() : null) {
+            if (x instanceof SMTPSenderFailedException f) {
+                return new SendFailure(f.getReturnCode(), f.getMessage(), e, true);
+            }
             if (x instanceof SMTPAddressFailedException a) {
                 return new SendFailure(a.getReturnCode(), a.getMessage(), e);
             }

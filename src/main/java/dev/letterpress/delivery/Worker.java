@@ -69,28 +69,41 @@ final class Worker implements Runnable {
                 Instant renewAt = clock.instant().plus(settings.lease().dividedBy(2));
                 java.util.Set<Long> lost = new java.util.HashSet<>();
                 Quota quota = new Quota(limits, batch, quotaWait());
-                for (int i = 0; i < batch.size(); i++) {
-                    Ledger.Recipient r = batch.get(i);
-                    if (stopping.get() || !sweep.stillRunning()) {
-                        outcomes.add(new Ledger.Released(r.subscriber().id()));
-                        continue;
+                try {
+                    for (int i = 0; i < batch.size(); i++) {
+                        Ledger.Recipient r = batch.get(i);
+                        if (stopping.get() || !sweep.stillRunning()) {
+                            outcomes.add(new Ledger.Released(r.subscriber().id()));
+                            continue;
+                        }
+                        if (clock.instant().isAfter(renewAt)) {
+                            // a slow batch: keep all of it ours (the rows already sent too: their outcome is written
+                            // only at the end of the batch, and an expired lease would let another node send them
+                            // again), and drop whatever another node took over meanwhile
+                            List<Long> unwritten = batch.stream().map(x -> x.subscriber().id()).filter(id -> !lost.contains(id)).toList();
+                            java.util.Set<Long> held = ledger.renew(sweep.campaignId, node, unwritten, settings.lease());
+                            unwritten.stream().filter(id -> !held.contains(id)).forEach(lost::add);
+                            renewAt = clock.instant().plus(settings.lease().dividedBy(2));
+                        }
+                        if (lost.contains(r.subscriber().id())) {
+                            continue;
+                        }
+                        Ledger.Outcome o = sendOne(r, quota, batch.size() - i);
+                        outcomes.add(o);
+                        if (o instanceof Ledger.Failed && lastFailure != null) {
+                            bounced.add(r);
+                            bounceReasons.add(lastFailure);
+                        }
                     }
-                    if (clock.instant().isAfter(renewAt)) {
-                        // a slow batch: keep the rest of it ours, and drop whatever another node took over meanwhile
-                        List<Long> rest = batch.subList(i, batch.size()).stream().map(x -> x.subscriber().id()).toList();
-                        java.util.Set<Long> held = ledger.renew(sweep.campaignId, node, rest, settings.lease());
-                        rest.stream().filter(id -> !held.contains(id)).forEach(lost::add);
-                        renewAt = clock.instant().plus(settings.lease().dividedBy(2));
+                } catch (RuntimeException e) {
+                    // e.g. the database failed a renewal or a rate-limit bucket: record what was already sent (or those
+                    // messages would go out again after the lease) and hand back the rest, then let the run fail
+                    if (saveWhatIsKnown(batch, outcomes, lost, e)) {
+                        for (int i = 0; i < bounced.size(); i++) {
+                            recordBounce(bounced.get(i), bounceReasons.get(i));
+                        }
                     }
-                    if (lost.contains(r.subscriber().id())) {
-                        continue;
-                    }
-                    Ledger.Outcome o = sendOne(r, quota, batch.size() - i);
-                    outcomes.add(o);
-                    if (o instanceof Ledger.Failed && lastFailure != null) {
-                        bounced.add(r);
-                        bounceReasons.add(lastFailure);
-                    }
+                    throw e;
                 }
                 ledger.write(sweep.campaignId, node, outcomes);
                 sweep.recordOutcomes(outcomes, lastError);
@@ -101,6 +114,22 @@ final class Worker implements Runnable {
             }
         } finally {
             closeConnection();
+        }
+    }
+
+    /** Writes the outcomes so far and releases the untried rows; false (noted on {@code failure}) if even that failed. */
+    private boolean saveWhatIsKnown(List<Ledger.Recipient> batch, List<Ledger.Outcome> outcomes, java.util.Set<Long> lost,
+                                    RuntimeException failure) {
+        java.util.Set<Long> decided = new java.util.HashSet<>(lost);
+        outcomes.forEach(o -> decided.add(o.subscriberId()));
+        List<Ledger.Outcome> all = new ArrayList<>(outcomes);
+        batch.stream().filter(r -> !decided.contains(r.subscriber().id())).forEach(r -> all.add(new Ledger.Released(r.subscriber().id())));
+        try {
+            ledger.write(sweep.campaignId, node, all);
+            return true;
+        } catch (RuntimeException again) {
+            failure.addSuppressed(again); // the rows stay claimed: the lease hands them out again (a resend, never a loss)
+            return false;
         }
     }
 
@@ -150,10 +179,12 @@ final class Worker implements Runnable {
             if (connection != null && (f.code() == 0 || f.code() == 421 || !connection.isUsable())) {
                 closeConnection();
             }
-            if (f.permanent()) {
+            if (f.permanent() && !f.aboutSender()) {
                 lastFailure = f;
                 return new Ledger.Failed(id, f.code(), f.getMessage());
             }
+            // a refused sender is every recipient's problem alike: deferred (never a bounce), and counted in the error
+            // rate, so the campaign pauses itself with this reply as its reason
             return deferOrFail(r, f.code(), f.getMessage());
         }
     }

@@ -63,7 +63,7 @@ final class PreferenceRoutes {
             return;
         }
         long id = v.get().subscriber().id();
-        String ip = ctx.ip();
+        String ip = ClientAddress.of(ctx);
         if ("leave".equals(ctx.formParam("action"))) {
             if (tracker.unsubscribe(new Token(Token.Purpose.UNSUBSCRIBE, v.get().token().campaign(), id, 0), true, "preferences page")) {
                 consent.record(id, null, ConsentLog.Action.UNSUBSCRIBE, "preferences page: leave everything", WORDING, ip);
@@ -119,7 +119,7 @@ final class PreferenceRoutes {
             render(ctx, 400, v.get().subscriber(), false, "Tick “I understand that erasing cannot be undone” to erase your data; nothing was erased.");
             return;
         }
-        rights.erase(v.get().subscriber().id(), "preferences page", ctx.ip());
+        rights.erase(v.get().subscriber().id(), "preferences page", ClientAddress.of(ctx));
         pages.message(ctx, 200, "Your data is erased",
                 "Your address, your name and everything that identified you are gone, and you will get no more email from us.");
     }

@@ -44,7 +44,7 @@ final class SignupRoutes {
             return;
         }
         boolean honeypot = !Optional.ofNullable(ctx.formParam("website")).orElse("").isEmpty();
-        if (signup.request(list.get(), email, name, honeypot, ctx.ip()) == Signup.Result.RATE_LIMITED) {
+        if (signup.request(list.get(), email, name, honeypot, ClientAddress.of(ctx)) == Signup.Result.RATE_LIMITED) {
             ctx.header("Retry-After", "3600");
             pages.message(ctx, 429, "Too many requests", "There have been too many sign-ups from your network in the last hour. Please try again later.");
             return;
@@ -69,7 +69,7 @@ final class SignupRoutes {
 
     void confirm(Context ctx) {
         String token = ctx.pathParam("token");
-        Optional<Signup.Pending> p = signup.confirm(token, ctx.ip());
+        Optional<Signup.Pending> p = signup.confirm(token, ClientAddress.of(ctx));
         if (p.isEmpty()) {
             notValid(ctx, token);
             return;

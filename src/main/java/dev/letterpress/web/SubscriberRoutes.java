@@ -74,7 +74,7 @@ final class SubscriberRoutes {
         String via = oneClick ? "one-click (RFC 8058)" : "unsubscribe page";
         if (tracker.unsubscribe(t.get(), everything, via)) {
             consent.record(t.get().subscriber(), everything ? null : t.get().extra(), ConsentLog.Action.UNSUBSCRIBE,
-                    via + (everything ? ": everything" : ": this list"), oneClick ? null : WORDING, ctx.ip());
+                    via + (everything ? ": everything" : ": this list"), oneClick ? null : WORDING, ClientAddress.of(ctx));
         }
         if (oneClick) {
             ctx.contentType("text/plain; charset=UTF-8").result("Unsubscribed.");
@@ -94,7 +94,7 @@ final class SubscriberRoutes {
         String scope = "all".equals(ctx.queryParam("scope")) ? "all" : "list";
         if (tracker.resubscribe(t.get(), scope.equals("all"))) {
             consent.record(t.get().subscriber(), scope.equals("all") ? null : t.get().extra(), ConsentLog.Action.RESUBSCRIBE,
-                    "unsubscribe page: undo", WORDING, ctx.ip());
+                    "unsubscribe page: undo", WORDING, ClientAddress.of(ctx));
         }
         pages.render(ctx, 200, "resubscribed", Map.of("listName", listName(t.get()), "scope", scope));
     }

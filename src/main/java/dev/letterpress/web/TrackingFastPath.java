@@ -40,7 +40,7 @@ final class TrackingFastPath extends Handler.Wrapper {
         }
         String token = path.substring(3);
         String agent = request.getHeaders().get(HttpHeader.USER_AGENT);
-        String ip = TrackingRoutes.clientIp(Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.X_FORWARDED_FOR));
+        String ip = ClientAddress.of(Request.getRemoteAddr(request), request.getHeaders().get(HttpHeader.X_FORWARDED_FOR));
         if (open) {
             if (!tracker.open(token.endsWith(".gif") ? token.substring(0, token.length() - 4) : token, agent, ip, head)) {
                 return super.handle(request, response, callback);

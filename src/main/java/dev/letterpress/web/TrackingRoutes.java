@@ -32,7 +32,7 @@ final class TrackingRoutes {
         if (token.endsWith(".gif")) {
             token = token.substring(0, token.length() - 4);
         }
-        if (!tracker.open(token, ctx.userAgent(), clientIp(ctx), ctx.method() == HandlerType.HEAD)) {
+        if (!tracker.open(token, ctx.userAgent(), ClientAddress.of(ctx), ctx.method() == HandlerType.HEAD)) {
             ctx.status(404).contentType("text/plain").result("unknown token");
             return;
         }
@@ -57,7 +57,7 @@ final class TrackingRoutes {
             pages.message(ctx, 400, "Link not recognised", "This link has been changed since it was sent. Please use the link exactly as it appears in the email.");
             return;
         }
-        var target = tracker.click(ctx.pathParam("token"), ctx.userAgent(), clientIp(ctx), ctx.method() == HandlerType.HEAD);
+        var target = tracker.click(ctx.pathParam("token"), ctx.userAgent(), ClientAddress.of(ctx), ctx.method() == HandlerType.HEAD);
         if (target.isEmpty()) {
             pages.message(ctx, 404, "Link not recognised", "This link is incomplete or has been changed. Please use the link exactly as it appears in the email.");
             return;
@@ -71,21 +71,5 @@ final class TrackingRoutes {
         // status and Location only: Javalin's redirect() also sets a text body, which goes through the same
         // compression check on its way out as the pixel did
         ctx.status(io.javalin.http.HttpStatus.FOUND).header("Location", target.get());
-    }
-
-    /**
-     * The client's address, for classifying only (never stored). X-Forwarded-For counts only when the request
-     * comes from this machine, i.e. from a local reverse proxy; anyone else could write anything in it.
-     */
-    static String clientIp(Context ctx) {
-        return clientIp(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
-    }
-
-    static String clientIp(String ip, String forwarded) {
-        if (forwarded != null && (ip.equals("127.0.0.1") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1"))) {
-            int comma = forwarded.lastIndexOf(',');
-            return (comma < 0 ? forwarded : forwarded.substring(comma + 1)).strip();
-        }
-        return ip;
     }
 }

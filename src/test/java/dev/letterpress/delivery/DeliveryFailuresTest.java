@@ -159,4 +159,53 @@ class DeliveryFailuresTest {
             assertThat(permanent).allMatch(app.subscribers::isSuppressed);
         }
     }
+
+    @Test
+    void aRefusedSenderIsNobodysBounceAndPausesTheCampaignWithTheReason() throws Exception {
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> "250 OK");
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("bounce.address", "bounces@unknown-domain.example",
+                     "delivery.pause.window", "10", "delivery.pause.error.rate", "0.5"))).start()) {
+            smtp.mailFromReply = "553 5.1.8 <bounces@unknown-domain.example>: Sender address rejected: Domain not found";
+            var list = app.subscribers.createList("Weekly", null);
+            for (int i = 0; i < 15; i++) {
+                app.subscribers.addToList(list.id(), "reader" + i + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Bad sender", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the campaign to pause itself", Duration.ofSeconds(30),
+                    () -> "paused".equals(app.campaignStore.require(campaign).status()));
+
+            assertThat(app.campaignStore.require(campaign).statusReason()).contains("paused automatically").contains("5.1.8");
+            Map<String, Long> counts = app.campaignStore.stateCounts(campaign);
+            assertThat(counts.get("failed")).isZero();
+            assertThat(counts.get("sent")).isZero();
+            assertThat(counts.get("deferred")).isPositive();
+            assertThat(app.events.counts(campaign)).doesNotContainKey("bounce");
+            for (int i = 0; i < 15; i++) {
+                assertThat(app.subscribers.isSuppressed("reader" + i + "@example.com")).isFalse();
+            }
+            assertThat(smtp.delivered).isEmpty();
+        }
+    }
+
+    @Test
+    void bothWaysOfTalkingTellASenderRefusalFromARecipientRefusal() throws Exception {
+        for (boolean pipelining : new boolean[] {true, false}) {
+            try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> "550 5.1.1 no such user", pipelining)) {
+                var server = TestSupport.config(dir, smtp.port(), Map.of()).smtp();
+                var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
+                message.setFrom("news@news.example.com");
+                message.setText("x");
+                message.saveChanges();
+                try (var c = new SmtpClient(server).connect()) {
+                    var recipient = org.assertj.core.api.Assertions.catchThrowableOfType(() -> c.send(message, "gone@example.com"), SendFailure.class);
+                    assertThat(recipient.aboutSender()).as("pipelining " + pipelining).isFalse();
+                    assertThat(recipient.badAddress()).isTrue();
+                    smtp.mailFromReply = "550 5.7.1 sender rejected";
+                    var sender = org.assertj.core.api.Assertions.catchThrowableOfType(() -> c.send(message, "gone@example.com"), SendFailure.class);
+                    assertThat(sender.aboutSender()).as("pipelining " + pipelining).isTrue();
+                    assertThat(sender.badAddress()).isFalse();
+                }
+            }
+        }
+    }
 }

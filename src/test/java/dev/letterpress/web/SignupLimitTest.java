@@ -37,4 +37,23 @@ class SignupLimitTest {
             mail.stop();
         }
     }
+
+    @Test
+    void behindALocalProxyEachClientHasItsOwnLimit() throws Exception {
+        GreenMail mail = TestSupport.greenMail();
+        try (App app = App.create(TestSupport.config(dir, mail.getSmtp().getPort(), Map.of("signup.limit.per.ip", "2"))).start()) {
+            MailingList list = app.subscribers.createList("Daily", null);
+            String url = app.signup.formUrl(list);
+            // the test connects from 127.0.0.1, as a reverse proxy on the same host does, naming the client it forwards
+            for (int i = 0; i < 2; i++) {
+                assertThat(post(url, "email=a" + i + "%40example.com", "X-Forwarded-For", "198.51.100.7").statusCode()).isEqualTo(200);
+            }
+            assertThat(post(url, "email=a9%40example.com", "X-Forwarded-For", "198.51.100.7").statusCode()).isEqualTo(429);
+            // another client behind the same proxy is not held back by the first one's requests
+            assertThat(post(url, "email=b0%40example.com", "X-Forwarded-For", "10.1.1.1, 203.0.113.9").statusCode()).isEqualTo(200);
+            assertThat(app.subscribers.findByEmail("b0@example.com")).isPresent();
+        } finally {
+            mail.stop();
+        }
+    }
 }
