@@ -38,9 +38,14 @@ SELECT COUNT(DISTINCT e.subscriber_id) FROM events e
 JOIN deliveries d ON d.campaign_id = e.campaign_id AND d.subscriber_id = e.subscriber_id
 WHERE e.campaign_id = ? AND e.kind = 'bounce' AND d.state = 'sent'
 
+-- Undo on the unsubscribe page: only the subscriptions that page's own unsubscribe ended, and only soon after.
 -- name: resubscribe-undone
 UPDATE subscriptions SET status = 'confirmed', consent_at = ?, consent_source = ?, updated_at = ?
-WHERE subscriber_id = ? AND status = 'unsubscribed' AND consent_source = ?
+WHERE subscriber_id = ? AND status = 'unsubscribed' AND consent_source = ? AND consent_at > ?
+
+-- name: resubscribe-list-undone
+UPDATE subscriptions SET status = 'confirmed', consent_at = ?, consent_source = ?, updated_at = ?
+WHERE list_id = ? AND subscriber_id = ? AND status = 'unsubscribed' AND consent_source = ? AND consent_at > ?
 
 -- name: update-setting
 UPDATE app_settings SET setting_value = ? WHERE name = ?

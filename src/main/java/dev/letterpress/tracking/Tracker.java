@@ -12,6 +12,10 @@ import java.util.Optional;
  * subscriptions. Nothing is written unless the token is authentic and made for that purpose.
  */
 public final class Tracker {
+    /** How long the unsubscribe page's undo button works. */
+    public static final java.time.Duration UNDO_WINDOW = java.time.Duration.ofMinutes(30);
+    /** How the unsubscribe page names itself in consent sources ("via"). */
+    public static final String PAGE = "unsubscribe page";
     private final TokenCodec tokens;
     private final LinkRegistry links;
     private final EventStore events;
@@ -84,14 +88,20 @@ public final class Tracker {
         return changed;
     }
 
-    /** Undoes {@link #unsubscribe}: the subscriber asked for it themselves, on the confirmation page. */
+    /**
+     * Undoes {@link #unsubscribe} from the confirmation page, for {@link #UNDO_WINDOW} after it and only for what that
+     * page's unsubscribe ended. The unsubscribe link is in every copy of the mail, forwarded ones too: without these
+     * limits anyone holding it could subscribe the reader again, in the reader's name, whenever they liked.
+     */
     public boolean resubscribe(Token t, boolean everything) {
         String source = "resubscribed on the unsubscribe page (campaign #" + t.campaign() + ")";
+        var now = clock.instant();
+        var since = now.minus(UNDO_WINDOW);
         if (everything) {
-            var now = clock.instant();
-            return jdbc.update(sql.get("resubscribe-undone"), now, source, now, t.subscriber(), allSource(t)) > 0;
+            return jdbc.update(sql.get("resubscribe-undone"), now, source, now, t.subscriber(), allSource(t), since) > 0;
         }
-        return subscribers.setStatus(t.extra(), t.subscriber(), Subscription.CONFIRMED, source);
+        return jdbc.update(sql.get("resubscribe-list-undone"), now, source, now, t.extra(), t.subscriber(),
+                PAGE + " (campaign #" + t.campaign() + ")", since) > 0;
     }
 
     private static String allSource(Token t) {

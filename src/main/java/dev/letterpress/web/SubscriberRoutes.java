@@ -4,6 +4,7 @@ import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.Subscriber;
 import dev.letterpress.subscriber.SubscriberStore;
+import dev.letterpress.subscriber.Subscription;
 import dev.letterpress.tracking.Token;
 import dev.letterpress.tracking.Tracker;
 import freemarker.template.TemplateException;
@@ -71,7 +72,7 @@ final class SubscriberRoutes {
         }
         boolean oneClick = "One-Click".equals(ctx.formParam("List-Unsubscribe"));
         boolean everything = !oneClick && "all".equals(ctx.formParam("scope"));
-        String via = oneClick ? "one-click (RFC 8058)" : "unsubscribe page";
+        String via = oneClick ? "one-click (RFC 8058)" : Tracker.PAGE;
         if (tracker.unsubscribe(t.get(), everything, via)) {
             consent.record(t.get().subscriber(), everything ? null : t.get().extra(), ConsentLog.Action.UNSUBSCRIBE,
                     via + (everything ? ": everything" : ": this list"), oneClick ? null : WORDING, ClientAddress.of(ctx));
@@ -92,11 +93,22 @@ final class SubscriberRoutes {
             return;
         }
         String scope = "all".equals(ctx.queryParam("scope")) ? "all" : "list";
-        if (tracker.resubscribe(t.get(), scope.equals("all"))) {
-            consent.record(t.get().subscriber(), scope.equals("all") ? null : t.get().extra(), ConsentLog.Action.RESUBSCRIBE,
-                    "unsubscribe page: undo", WORDING, ClientAddress.of(ctx));
+        if (!tracker.resubscribe(t.get(), scope.equals("all")) && !alreadyUndone(t.get(), scope.equals("all"))) {
+            pages.message(ctx, 409, "This can no longer be undone here",
+                    "Undo works for " + Tracker.UNDO_WINDOW.toMinutes() + " minutes after unsubscribing on this page, and only for what "
+                            + "that unsubscribe ended. To subscribe again, use the preferences link in any of our emails.");
+            return;
         }
+        consent.record(t.get().subscriber(), scope.equals("all") ? null : t.get().extra(), ConsentLog.Action.RESUBSCRIBE,
+                "unsubscribe page: undo", WORDING, ClientAddress.of(ctx));
         pages.render(ctx, 200, "resubscribed", Map.of("listName", listName(t.get()), "scope", scope));
+    }
+
+    /** A second press of the undo button finds the subscriptions the first one restored: the same answer again. */
+    private boolean alreadyUndone(Token t, boolean everything) {
+        String source = "resubscribed on the unsubscribe page (campaign #" + t.campaign() + ")";
+        return subscribers.subscriptionsOf(t.subscriber()).stream().anyMatch(s -> (everything || s.listId() == t.extra())
+                && Subscription.CONFIRMED.equals(s.status()) && source.equals(s.consentSource()));
     }
 
     private Optional<Token> token(Context ctx, Token.Purpose purpose) {

@@ -163,6 +163,35 @@ class PublicPagesTest {
     }
 
     @Test
+    void undoWorksOnlySoonAfterAndOnlyForWhatThePagesUnsubscribeEnded() throws Exception {
+        long grace = id("grace@example.com");
+        String unsubscribe = links.get("grace@example.com").unsubscribe();
+        assertThat(post(unsubscribe, "scope=list").statusCode()).isEqualTo(200);
+        String undo = unsubscribe + "/undo?scope=list";
+        // pressed twice: the same answer, one resubscription
+        assertThat(post(undo, "").body()).contains("Welcome back");
+        assertThat(post(undo, "").statusCode()).isEqualTo(200);
+        assertThat(statuses(grace)).containsEntry("Weekly", Subscription.CONFIRMED);
+
+        // the reader leaves later, elsewhere (here: as the preferences page would record it); whoever holds a copy
+        // of the mail cannot bring them back with the old undo button
+        app.subscribers.setStatus(weekly.id(), grace, Subscription.UNSUBSCRIBED, "preferences page");
+        HttpResponse<String> refused = post(undo, "");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("can no longer be undone");
+        assertThat(statuses(grace)).containsEntry("Weekly", Subscription.UNSUBSCRIBED);
+
+        // an unsubscribe on the page itself, but longer ago than the undo window
+        assertThat(post(unsubscribe, "scope=list").statusCode()).isEqualTo(200); // already unsubscribed: nothing changes
+        app.subscribers.setStatus(weekly.id(), grace, Subscription.CONFIRMED, "test");
+        assertThat(post(unsubscribe, "scope=list").statusCode()).isEqualTo(200);
+        app.db.jdbc().update("UPDATE subscriptions SET consent_at = ? WHERE subscriber_id = ?",
+                java.time.Instant.now().minus(dev.letterpress.tracking.Tracker.UNDO_WINDOW).minusSeconds(60), grace);
+        assertThat(post(undo, "").statusCode()).isEqualTo(409);
+        assertThat(statuses(grace)).containsEntry("Weekly", Subscription.UNSUBSCRIBED);
+    }
+
+    @Test
     void unsubscribingFromTheListLeavesTheOtherLists() throws Exception {
         long grace = id("grace@example.com");
         HttpResponse<String> done = post(links.get("grace@example.com").unsubscribe(), "scope=list");
