@@ -35,6 +35,10 @@ public final class EventBuffer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventBuffer.class);
     static final long FLUSH_EVERY_MS = 200;
     private static final int MAX_BATCH = 5_000;
+    /** Characters of a user agent kept (the column's size). */
+    static final int MAX_AGENT = 500;
+    /** Attempts to write a batch while stopping before its events are given up (and counted in the log). */
+    private static final int ATTEMPTS_AT_STOP = 3;
 
     private final Jdbc jdbc;
     private final Sql sql = Sql.load("tracking");
@@ -45,6 +49,8 @@ public final class EventBuffer implements AutoCloseable {
     private final Thread flusher;
     private final AtomicLong added = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    /** The flusher's batch in hand; close() finishes it once the flusher has stopped, so a failed last write loses nothing. */
+    private final List<Hit> inHand = new ArrayList<>();
     private volatile boolean closing;
 
     public EventBuffer(Jdbc jdbc, boolean individual) {
@@ -66,16 +72,20 @@ public final class EventBuffer implements AutoCloseable {
     }
 
     private void run() {
-        List<Hit> batch = new ArrayList<>();
         while (!closing) {
             // parked, not slept: close() unparks it, and an interrupt could close H2's file channel mid-write
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FLUSH_EVERY_MS));
-            drainAndWrite(batch);
+            drainAndWrite(inHand);
         }
     }
 
-    /** Writes everything queued so far (batches of MAX_BATCH); a failed write is retried, not dropped. */
+    /**
+     * Writes everything queued so far (batches of MAX_BATCH); a failed write is retried, not dropped. While stopping,
+     * a batch that fails {@link #ATTEMPTS_AT_STOP} times is given up with an error naming how many events that lost,
+     * so that the rest of the stop (the database's own close above all) still happens.
+     */
     private void drainAndWrite(List<Hit> batch) {
+        int failures = 0;
         while (true) {
             if (batch.isEmpty()) {
                 queue.drainTo(batch, MAX_BATCH);
@@ -87,11 +97,17 @@ public final class EventBuffer implements AutoCloseable {
                 write(batch);
                 written.addAndGet(batch.size());
                 batch.clear();
-            } catch (RuntimeException e) {
-                log.warn("could not write {} tracking events, retrying: {}", batch.size(), e.getMessage());
-                if (closing) {
-                    throw e;
+                failures = 0;
+            } catch (Throwable e) { // an Error too: the flusher must not die and leave every request blocked on a full queue
+                failures++;
+                if (closing && failures >= ATTEMPTS_AT_STOP) {
+                    log.error("stopping: gave up writing {} tracking events after {} attempts ({} more still queued): {}",
+                            batch.size(), failures, queue.size(), e.toString());
+                    batch.clear();
+                    queue.clear();
+                    return;
                 }
+                log.warn("could not write {} tracking events, retrying: {}", batch.size(), e.toString());
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }
         }
@@ -136,7 +152,7 @@ public final class EventBuffer implements AutoCloseable {
                     rollups.event(h.campaign(), subscriber, h.kind(), h.linkId(), v.human(), h.at());
                 }
                 rows.add(h.campaign() == 0 ? null : h.campaign(), subscriber, h.kind().name().toLowerCase(Locale.ROOT), h.linkId(),
-                        anonymous ? null : truncate(h.userAgent(), 500), h.at(), v.human(), v.reason());
+                        anonymous ? null : truncate(h.userAgent(), MAX_AGENT), h.at(), v.human(), v.reason());
                 if (burst) {
                     // the burst's earlier clicks, written before or earlier in this batch (sent to the table first),
                     // were the same machine
@@ -216,8 +232,9 @@ public final class EventBuffer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<Hit> rest = new ArrayList<>();
-        drainAndWrite(rest);
+        // the flusher's own batch, if its last write failed, then whatever arrived since; if the flusher is stuck
+        // (a write that has not returned in 30 s), its batch stays its own and only the queue is written here
+        drainAndWrite(flusher.isAlive() ? new ArrayList<>() : inHand);
     }
 
     private static String truncate(String s, int max) {
