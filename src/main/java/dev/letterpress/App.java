@@ -104,8 +104,8 @@ public final class App implements AutoCloseable {
         this.renderer = new IssueRenderer(templates, sectionTypes, config.sender());
         java.util.List<String> secrets = Secrets.trackingSecrets(config.trackingSecret(), jdbc);
         TokenCodec tokens = new TokenCodec(secrets);
-        // the newest key also keys the hashes of consent records' IP addresses
-        String secret = secrets.get(0);
+        // keys the privacy hashes (consent records' IP addresses, erasure markers): stable across key rotation
+        String secret = Secrets.privacySecret(jdbc, secrets.get(0));
         this.urls = new PublicUrls(config.http().publicBaseUrl(), tokens);
         this.links = new LinkRegistry(jdbc, config.sender().newsletterName());
         this.events = new EventStore(jdbc, clock);

@@ -4,6 +4,7 @@ import dev.letterpress.config.Config;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConfigurationBuilder;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,15 @@ final class RateLimits {
     private final Map<String, Config.Limit> domainLimits;
     private final Map<String, Bucket> cache = new ConcurrentHashMap<>();
     private final Clock clock;
+    /**
+     * This node's configuration's version for bucket4j: a bucket stored with an older version takes this node's
+     * limits (keeping its tokens, at most the new capacity), so a changed cap applies from the next start instead of
+     * never. The start time orders versions: with differing configs on several nodes, the last one started wins.
+     */
+    private final long configVersion;
 
     RateLimits(DataSource ds, Config config, Clock clock) {
+        this.configVersion = clock.millis();
         this.buckets = new JdbcBuckets(ds);
         for (Config.Smtp s : config.smtpServers()) {
             if (s.rate().limited()) {
@@ -67,7 +75,9 @@ final class RateLimits {
         if (limit == null || wanted <= 0) {
             return new Grant(Math.max(wanted, 0), null);
         }
-        Bucket bucket = cache.computeIfAbsent(key, k -> buckets.builder().build(k, () -> configuration(limit)));
+        Bucket bucket = cache.computeIfAbsent(key, k -> buckets.builder()
+                .withImplicitConfigurationReplacement(configVersion, TokensInheritanceStrategy.AS_IS)
+                .build(k, () -> configuration(limit)));
         int chunk = (int) Math.min(wanted, capacity(limit));
         try {
             if (maxWait.isZero() || maxWait.isNegative() ? bucket.tryConsume(chunk) : bucket.asBlocking().tryConsume(chunk, maxWait)) {

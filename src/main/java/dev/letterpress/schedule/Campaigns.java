@@ -127,10 +127,10 @@ public final class Campaigns {
 
     public void cancel(long id) {
         Campaign c = store.require(id);
-        if (c.isOver()) {
-            throw new IllegalArgumentException("campaign #" + id + " is already " + c.status());
+        // conditional on the status just read: a campaign that finished meanwhile stays finished
+        if (c.isOver() || !store.transition(id, c.status(), Campaign.CANCELLED, "cancelled by request")) {
+            throw new IllegalArgumentException("campaign #" + id + " is already " + store.require(id).status());
         }
-        store.setStatus(id, Campaign.CANCELLED, "cancelled by request");
     }
 
     /** After a restart: every campaign that was sending gets a trigger, so it resumes from its ledger. */

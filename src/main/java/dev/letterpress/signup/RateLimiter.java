@@ -17,6 +17,7 @@ final class RateLimiter {
     private final Duration window;
     private final Clock clock;
     private final Map<String, Deque<Long>> hits = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastPurge = new java.util.concurrent.atomic.AtomicLong();
 
     RateLimiter(int limit, Duration window, Clock clock) {
         this.limit = limit;
@@ -40,8 +41,10 @@ final class RateLimiter {
             }
             return t;
         });
-        if (hits.size() > 100_000) {
-            // a flood of distinct keys: drop the expired ones rather than grow without bound
+        long last = lastPurge.get();
+        if (hits.size() > 100_000 && now - last >= 1_000 && lastPurge.compareAndSet(last, now)) {
+            // a flood of distinct keys: drop the expired ones rather than grow without bound, at most once a second
+            // (a scan per request would make every request of the flood cost the whole map)
             hits.entrySet().removeIf(e -> e.getValue().isEmpty() || e.getValue().peekLast() <= oldest);
         }
         return allowed[0];

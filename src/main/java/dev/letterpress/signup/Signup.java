@@ -20,8 +20,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +55,13 @@ public final class Signup implements AutoCloseable {
     private final Clock clock;
     private final RateLimiter perIp;
     private final RateLimiter perAddress;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "signup-mail");
+    /** Sign-up work waiting for the sign-up thread; beyond this a flood's requests are dropped (and logged). */
+    private static final int QUEUE = 10_000;
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+        Thread t = new Thread(r, "signup");
         t.setDaemon(true);
         return t;
-    });
+    }, (r, pool) -> log.warn("sign-up queue full ({} waiting): a sign-up request was dropped", QUEUE));
 
     public Signup(SubscriberStore subscribers, ConsentLog consent, DataRights rights, TokenCodec tokens, Mailer mailer,
                   ConfirmationMail mail, Config config, Clock clock) {
@@ -110,18 +112,58 @@ public final class Signup implements AutoCloseable {
      * filled in, so a bot sent it: answered like any other, and nothing happens.
      */
     public Result request(MailingList list, String email, String name, boolean honeypot, String ip) {
-        if (!perIp.tryAcquire("ip:" + sha256(ip == null ? "" : ip))) {
+        if (!perIp.tryAcquire("ip:" + sha256(network(ip)))) {
             return Result.RATE_LIMITED;
         }
+        // everything that depends on whether the address is known (lookups, inserts, commits, the mail) happens after
+        // the answer, on the sign-up thread: the answer cannot tell a known address from a new one, not even by its time
+        sender.execute(() -> {
+            try {
+                process(list, email, name, honeypot, ip);
+            } catch (RuntimeException e) {
+                log.warn("sign-up of an address to list #{} failed: {}", list.id(), e.toString());
+            }
+        });
+        return Result.ACCEPTED;
+    }
+
+    /** Waits until the sign-up requests answered so far have been dealt with (tests; the CLI). */
+    public void settle() {
+        try {
+            sender.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("sign-up work did not settle: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The per-IP limit's key: an IPv4 address, or an IPv6 address's /64, which one subscriber line is usually given
+     * whole (keyed by the full address, rotating within it would dodge the limit).
+     */
+    static String network(String ip) {
+        if (ip == null || ip.indexOf(':') < 0) {
+            return ip == null ? "" : ip;
+        }
+        try {
+            byte[] a = java.net.InetAddress.getByName(ip).getAddress(); // a literal: no DNS lookup
+            return a.length == 16 ? HexFormat.of().formatHex(a, 0, 8) + "::/64" : ip;
+        } catch (java.net.UnknownHostException e) {
+            return ip;
+        }
+    }
+
+    private void process(MailingList list, String email, String name, boolean honeypot, String ip) {
         if (honeypot || !perAddress.tryAcquire(sha256(EmailAddress.key(email)))) {
-            return Result.ACCEPTED;
+            return;
         }
         if (subscribers.isSuppressed(email)) {
-            return Result.ACCEPTED; // bounced or complained before: never mail it again, not even to confirm
+            return; // bounced or complained before: never mail it again, not even to confirm
         }
         Optional<Subscriber> known = subscribers.findByEmail(email);
         if (known.isPresent() && !"active".equals(known.get().status())) {
-            return Result.ACCEPTED;
+            return;
         }
         boolean alreadyConfirmed = known.isPresent() && subscribers.subscriptionsOf(known.get().id()).stream()
                 .anyMatch(s -> s.listId() == list.id() && Subscription.CONFIRMED.equals(s.status()));
@@ -136,8 +178,7 @@ public final class Signup implements AutoCloseable {
         Subscriber to = s;
         String confirmUrl = baseUrl + "/confirm/" + tokens.encode(new Token(Token.Purpose.CONFIRM, clock.millis() / 60_000, s.id(), list.id()));
         String preferencesUrl = baseUrl + preferencesPath(s);
-        sender.submit(() -> send(mail.build(to.email(), list.name(), alreadyConfirmed ? null : confirmUrl, preferencesUrl), to.email()));
-        return Result.ACCEPTED;
+        send(mail.build(to.email(), list.name(), alreadyConfirmed ? null : confirmUrl, preferencesUrl), to.email());
     }
 
     /** The subscriber's preference centre, relative to the public base URL. */

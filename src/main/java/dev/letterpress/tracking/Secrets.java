@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class Secrets {
     private static final String KEY = "tracking.secret";
+    private static final String PRIVACY_KEY = "privacy.secret";
 
     private Secrets() {}
 
@@ -38,6 +39,26 @@ public final class Secrets {
         } catch (DataException raced) {
             // another node stored one first: use theirs
             return parse(jdbc.one(sql.get("setting"), rs -> rs.getString(1), KEY).orElseThrow(() -> raced));
+        }
+    }
+
+    /**
+     * The key of the privacy hashes (consent records' IP addresses, erasure markers). It must outlive token-key
+     * rotation: keyed by the newest signing key, a rotation made every erasure marker unfindable and every IP hash
+     * incomparable with the ones before. Stored on first use, seeded with {@code seed} (the signing key that keyed
+     * the hashes until then), so existing hashes keep matching.
+     */
+    public static String privacySecret(Jdbc jdbc, String seed) {
+        Sql sql = Sql.load("tracking");
+        var stored = jdbc.one(sql.get("setting"), rs -> rs.getString(1), PRIVACY_KEY);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        try {
+            jdbc.update(sql.get("insert-setting"), PRIVACY_KEY, seed);
+            return seed;
+        } catch (DataException raced) {
+            return jdbc.one(sql.get("setting"), rs -> rs.getString(1), PRIVACY_KEY).orElseThrow(() -> raced);
         }
     }
 

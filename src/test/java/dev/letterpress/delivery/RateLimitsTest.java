@@ -62,6 +62,23 @@ class RateLimitsTest {
     }
 
     @Test
+    void aChangedCapAppliesAfterTheNextStartWithoutAFreshBurst() throws Exception {
+        Config five = TestSupport.config(dir, 25, Map.of("smtp.rate.per.hour", "5"));
+        Config sixty = TestSupport.config(dir, 25, Map.of("smtp.rate.per.hour", "60"));
+        try (Database db = Database.open(five)) {
+            RateLimits before = new RateLimits(db.dataSource(), five, Clock.systemUTC());
+            assertThat(before.server("primary", 5, Duration.ZERO).granted()).isEqualTo(5);
+            Thread.sleep(5); // a later start: a newer configuration version
+            RateLimits after = new RateLimits(db.dataSource(), sixty, Clock.systemUTC());
+            RateLimits.Grant next = after.server("primary", 1, Duration.ZERO);
+            // the spent tokens stay spent (no burst of 60), but they now come back at 60 an hour: one a minute, not one
+            // every 12 minutes as under the old cap
+            assertThat(next.granted()).isZero();
+            assertThat(next.retryAt()).isBefore(Instant.now().plus(Duration.ofMinutes(2)));
+        }
+    }
+
+    @Test
     void aCampaignSendsNoMoreThanTheCapsAllowAndKeepsTheRestForLater() throws Exception {
         try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> "250 OK");
              App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.domain.limits", "capped.example=3/h",

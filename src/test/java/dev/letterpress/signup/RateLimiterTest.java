@@ -41,4 +41,13 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire("a")).as("the first one has left the window").isTrue();
         assertThat(limiter.tryAcquire("a")).as("refusals were not counted, the others still are").isFalse();
     }
+
+    @Test
+    void ipv6AddressesAreLimitedByTheirSlash64AndIpv4ByTheAddress() {
+        assertThat(Signup.network("2001:db8:1:2:aaaa::1")).isEqualTo(Signup.network("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
+                .isEqualTo("20010db800010002::/64");
+        assertThat(Signup.network("2001:db8:1:3::1")).isNotEqualTo(Signup.network("2001:db8:1:2::1"));
+        assertThat(Signup.network("198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(Signup.network(null)).isEmpty();
+    }
 }

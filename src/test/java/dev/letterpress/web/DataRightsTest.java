@@ -198,13 +198,17 @@ class DataRightsTest {
         String unsubscribe = app.urls.unsubscribe(campaign, fay, weekly.id());
         assertThat(post(unsubscribe, "List-Unsubscribe=One-Click").statusCode()).isEqualTo(200);
         assertThat(post(unsubscribe, "List-Unsubscribe=One-Click").statusCode()).as("idempotent").isEqualTo(200);
+        // a mail client's one-click shows no page and offers no undo: the page's undo only reverts the page's own unsubscribe
+        assertThat(post(unsubscribe + "/undo?scope=list", "").statusCode()).isEqualTo(409);
+        app.subscribers.setStatus(weekly.id(), fay, Subscription.CONFIRMED, "test");
+        assertThat(post(unsubscribe, "scope=list").statusCode()).isEqualTo(200);
         assertThat(post(unsubscribe + "/undo?scope=list", "").statusCode()).isEqualTo(200);
         assertThat(post(unsubscribe, "scope=all").statusCode()).isEqualTo(200);
         var records = app.consent.of(fay);
-        assertThat(records).extracting(r -> r.get("action")).containsExactly("unsubscribe", "resubscribe", "unsubscribe");
-        assertThat(records).extracting(r -> r.get("source"))
-                .containsExactly("one-click (RFC 8058): this list", "unsubscribe page: undo", "unsubscribe page: everything");
-        assertThat(records).extracting(r -> r.get("list")).containsExactly("Weekly", "Weekly", null);
+        assertThat(records).extracting(r -> r.get("action")).containsExactly("unsubscribe", "unsubscribe", "resubscribe", "unsubscribe");
+        assertThat(records).extracting(r -> r.get("source")).containsExactly("one-click (RFC 8058): this list",
+                "unsubscribe page: this list", "unsubscribe page: undo", "unsubscribe page: everything");
+        assertThat(records).extracting(r -> r.get("list")).containsExactly("Weekly", "Weekly", "Weekly", null);
     }
 
     private static long send(String name) {
