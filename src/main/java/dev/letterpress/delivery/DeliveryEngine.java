@@ -217,6 +217,8 @@ public final class DeliveryEngine {
         private long cursor;
         private boolean exhausted;
         private volatile boolean halted;
+        private static final long STATUS_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        private volatile long statusReadAt = System.nanoTime();
 
         private final ErrorRate errors;
 
@@ -246,8 +248,22 @@ public final class DeliveryEngine {
             }
         }
 
-        /** False once someone paused or cancelled the campaign (from any process: it is read from the database). */
+        /**
+         * False once someone paused or cancelled the campaign, from any process: the status is read from the database
+         * at most once a second while a batch is sent, so a pause stops the workers within about a second instead of
+         * after the batches they hold (up to batch size x connections messages).
+         */
         boolean stillRunning() {
+            if (halted || restUntil != null) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (now - statusReadAt > STATUS_EVERY_NANOS) {
+                statusReadAt = now; // racy between workers: at worst a second read in the same second
+                if (!Campaign.RUNNING.equals(campaigns.require(campaignId).status())) {
+                    halted = true;
+                }
+            }
             return !halted && restUntil == null;
         }
 

@@ -208,4 +208,29 @@ class DeliveryFailuresTest {
             }
         }
     }
+
+    @Test
+    void aPauseStopsTheWorkersWithinAboutASecondNotAfterTheBatchesTheyHold() throws Exception {
+        try (FaultySmtpServer smtp = FaultySmtpServer.acceptingAfter(50);
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.batch.size", "100",
+                     "delivery.connections", "2"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            for (int i = 0; i < 300; i++) {
+                app.subscribers.addToList(list.id(), "reader" + i + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Paused midway", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the first messages", Duration.ofSeconds(30), () -> smtp.delivered.size() >= 10);
+            app.campaigns.pause(campaign);
+            int atPause = smtp.delivered.size();
+            TestSupport.await("the workers to stop", Duration.ofSeconds(30),
+                    () -> app.campaignStore.stateCounts(campaign).get("claimed") == 0 && !app.engine.isSending(campaign));
+            int after = smtp.delivered.size() - atPause;
+            System.out.printf("pause: %d messages went out after it (2 workers, 50 ms a message, batches of 100)%n", after);
+            // about a second of two workers at ~20 messages/s each, with room for a slow machine; before, each worker
+            // finished its batch of 100 first
+            assertThat(after).isLessThan(80);
+            assertThat(app.campaignStore.stateCounts(campaign).get("queued")).isGreaterThan(100);
+            assertThat(app.campaignStore.require(campaign).status()).isEqualTo("paused");
+        }
+    }
 }
