@@ -82,3 +82,10 @@ UPDATE subscribers SET name = ?, attributes = ?, last_import = ?, updated_at = ?
 -- name: import-subscribe
 INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_source, updated_at)
 SELECT ?, c.id, ?, ?, ?, ? FROM UNNEST(?) AS c(id)
+
+-- name: erased-markers-exist
+SELECT COUNT(*) FROM suppressions WHERE reason = 'erased'
+
+-- The chunk's erasure markers (keyed hashes of addresses) that are on the suppression list.
+-- name: import-erased
+SELECT s.email_key FROM UNNEST(?) AS m(k) JOIN suppressions s ON s.email_key = m.k AND s.reason = 'erased'

@@ -96,7 +96,6 @@ public final class App implements AutoCloseable {
         this.db = Database.open(config);
         Jdbc jdbc = db.jdbc();
         this.subscribers = new SubscriberStore(jdbc, clock);
-        this.importer = new CsvImporter(db.dataSource(), clock);
         this.campaignStore = new CampaignStore(jdbc, clock);
         TemplateRoot root = TemplateRoot.resolve(config.templatesDir());
         Templates templates = new Templates(root);
@@ -123,6 +122,7 @@ public final class App implements AutoCloseable {
         this.consent = new ConsentLog(jdbc, secret, clock);
         this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, consent, nodeName(), clock);
         this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
+        this.importer = new CsvImporter(db.dataSource(), clock, dataRights::erasedMarker);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
         this.apiKeys = new ApiKeys(jdbc, clock);
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,

@@ -119,7 +119,8 @@ public final class DataRights {
         jdbc.update(sql.get("delete-suppression"), erasedMarker(email));
     }
 
-    private String erasedMarker(String email) {
+    /** The erasure marker of an address (a keyed hash): what the importer checks rows against. */
+    public String erasedMarker(String email) {
         return "erased:" + consent.hash("erased", EmailAddress.key(email));
     }
 
