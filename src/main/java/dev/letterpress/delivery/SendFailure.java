@@ -15,6 +15,7 @@ public final class SendFailure extends Exception {
     private final int code;
     private final String enhanced;
     private final boolean senderRefused;
+    private final boolean poolBusy;
 
     public SendFailure(int code, String detail, Throwable cause) {
         this(code, detail, cause, false);
@@ -22,12 +23,26 @@ public final class SendFailure extends Exception {
 
     /** {@code senderRefused}: the reply to MAIL FROM, i.e. about our envelope sender, not about the recipient. */
     public SendFailure(int code, String detail, Throwable cause, boolean senderRefused) {
+        this(code, detail, cause, senderRefused, false);
+    }
+
+    private SendFailure(int code, String detail, Throwable cause, boolean senderRefused, boolean poolBusy) {
         super(detail == null ? "no detail" : detail.strip(), cause);
         this.code = code;
         this.senderRefused = senderRefused;
+        this.poolBusy = poolBusy;
         Matcher m = ENHANCED.matcher(getMessage());
         boolean found = m.find() && (code == 0 || m.group(1).charAt(0) - '0' == code / 100);
         this.enhanced = found ? m.group(1) + "." + m.group(2) + "." + m.group(3) : null;
+    }
+
+    /** Every connection slot of this node's pool stayed taken (other campaigns are sending): nobody failed. */
+    static SendFailure poolBusy(String detail, Throwable cause) {
+        return new SendFailure(0, detail, cause, false, true);
+    }
+
+    public boolean poolBusy() {
+        return poolBusy;
     }
 
     public int code() {

@@ -140,7 +140,7 @@ public final class SmtpPool implements Mailer {
                         + (last == null ? "" : "; last error: " + last.getMessage()), last);
             }
             if (System.nanoTime() > deadline) {
-                throw new SendFailure(0, "connection: every connection slot of the SMTP pool stayed busy for 60 s", last);
+                throw SendFailure.poolBusy("connection: every connection slot of the SMTP pool stayed busy for 60 s", last);
             }
             waitForSlot(candidates);
         }

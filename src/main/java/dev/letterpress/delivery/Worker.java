@@ -37,6 +37,8 @@ final class Worker implements Runnable {
     private int sentOnConnection;
     /** The permanent failure behind the last {@link Ledger.Failed} outcome, for bounce handling after the write. */
     private SendFailure lastFailure;
+    /** Set when the pool had no free connection for a minute: the worker releases its batch and ends. */
+    private boolean poolBusy;
     /** The most recent failure text, for the reason given when the campaign pauses itself. */
     private String lastError;
 
@@ -72,7 +74,7 @@ final class Worker implements Runnable {
                 try {
                     for (int i = 0; i < batch.size(); i++) {
                         Ledger.Recipient r = batch.get(i);
-                        if (stopping.get() || !sweep.stillRunning()) {
+                        if (stopping.get() || poolBusy || !sweep.stillRunning()) {
                             outcomes.add(new Ledger.Released(r.subscriber().id()));
                             continue;
                         }
@@ -111,6 +113,9 @@ final class Worker implements Runnable {
                 for (int i = 0; i < bounced.size(); i++) {
                     recordBounce(bounced.get(i), bounceReasons.get(i));
                 }
+                if (poolBusy) {
+                    return;
+                }
             }
         } finally {
             closeConnection();
@@ -148,6 +153,12 @@ final class Worker implements Runnable {
                 sentOnConnection = 0;
             }
         } catch (SendFailure f) {
+            if (f.poolBusy()) {
+                // other campaigns hold every connection of this node: not an attempt, not an error; this worker hands
+                // its batch back and stops, and the run's end reschedules what is left
+                poolBusy = true;
+                return new Ledger.Released(id);
+            }
             // the server's fault or the network's, never the recipient's: retry later, no bounce
             lastError = (f.code() == 0 ? "" : f.code() + " ") + f.getMessage();
             return deferOrFail(r, f.code(), f.getMessage());

@@ -166,7 +166,8 @@ public final class WeeklySchedules {
             expression = segment.get().expression();
         }
         LocalSendTime local = null;
-        String day = now.toString().substring(0, 10);
+        // the date in the schedule's own zone (a Monday 08:00 Sydney firing is still Sunday in UTC)
+        String day = scheduledAt.atZone(ZoneId.of(s.zone())).toLocalDate().toString();
         if (s.perRecipientTime()) {
             LocalDate date = scheduledAt.atZone(s.triggerZone()).toLocalDate();
             local = new LocalSendTime(LocalDateTime.of(date, LocalTime.parse(s.localTime())), ZoneId.of(s.zone()));

@@ -88,6 +88,9 @@ final class PreferenceRoutes {
         String source = "preferences page (campaign #" + v.get().token().campaign() + ")";
         for (Subscription sub : subscribers.subscriptionsOf(id)) {
             boolean on = wanted.contains(sub.listId());
+            if (!on && Subscription.UNCONFIRMED.equals(sub.status())) {
+                continue; // a sign-up still waiting for its confirm link is shown unticked: saving must not end it
+            }
             if (subscribers.setStatus(sub.listId(), id, on ? Subscription.CONFIRMED : Subscription.UNSUBSCRIBED, source)) {
                 consent.record(id, sub.listId(), on ? ConsentLog.Action.RESUBSCRIBE : ConsentLog.Action.UNSUBSCRIBE, "preferences page", WORDING, ip);
             }

@@ -233,4 +233,35 @@ class DeliveryFailuresTest {
             assertThat(app.campaignStore.require(campaign).status()).isEqualTo("paused");
         }
     }
+
+    @Test
+    void aPoolWithNoFreeConnectionCostsNobodyAnAttemptAndThenSends() throws Exception {
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> "250 OK")) {
+            var config = TestSupport.config(dir, smtp.port(), Map.of("delivery.connections", "2"));
+            SmtpClient real = new SmtpClient(config.smtp());
+            java.util.concurrent.atomic.AtomicInteger busyAnswers = new java.util.concurrent.atomic.AtomicInteger(3);
+            Mailer sometimesBusy = () -> {
+                if (busyAnswers.getAndDecrement() > 0) {
+                    // what SmtpPool says after a minute with every slot taken by other campaigns
+                    throw SendFailure.poolBusy("connection: every connection slot of the SMTP pool stayed busy for 60 s", null);
+                }
+                return real.connect();
+            };
+            try (App app = App.create(config, sometimesBusy, null, java.time.Clock.systemUTC()).start()) {
+                var list = app.subscribers.createList("Weekly", null);
+                for (int i = 0; i < 10; i++) {
+                    app.subscribers.addToList(list.id(), "reader" + i + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test");
+                }
+                long campaign = app.campaigns.create("Busy pool", TestSupport.demoIssue(), List.of("Weekly"), null);
+                TestSupport.await("the campaign to finish", Duration.ofSeconds(30),
+                        () -> "finished".equals(app.campaignStore.require(campaign).status()));
+
+                assertThat(busyAnswers.get()).isNegative(); // the busy answers were given, then connections were made
+                assertThat(smtp.delivered).hasSize(10).doesNotHaveDuplicates();
+                // released, not deferred: nobody's attempt count or retry time moved, and no error counted
+                assertThat(app.db.jdbc().count("SELECT MAX(attempts) FROM deliveries WHERE campaign_id = ?", campaign)).isEqualTo(1);
+                assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 10L);
+            }
+        }
+    }
 }

@@ -123,6 +123,19 @@ class WeeklyScheduleTest {
     }
 
     @Test
+    void aFiringsCampaignIsNamedWithTheDateInTheSchedulesZone() {
+        try (App app = App.create(TestSupport.config(dir, smtp.getSmtp().getPort(), Map.of()))) { // not started: the test fires
+            app.subscribers.createList("Weekly", null);
+            var s = app.weekly.create("Sydney Monday", "MON", "08:00", "Australia/Sydney", List.of("Weekly"), null, false);
+            app.weekly.enqueue("Sydney Monday", "issue 1", TestSupport.demoIssue());
+            // Monday 30 November 2026, 08:00 in Sydney (UTC+11) is still Sunday in UTC
+            app.weekly.fire(s.id(), Instant.parse("2026-11-29T21:00:00Z"));
+            long campaign = app.weekly.runs(s.id(), 1).get(0).campaignId();
+            assertThat(app.campaignStore.require(campaign).name()).isEqualTo("Sydney Monday 2026-11-30");
+        }
+    }
+
+    @Test
     void aFiringSendsToTheSegmentOnlyAndFiringsWithNothingToSendAreRecordedSkipsWithAWarning() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(WeeklySchedules.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();

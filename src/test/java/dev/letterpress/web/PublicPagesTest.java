@@ -214,6 +214,9 @@ class PublicPagesTest {
                 .contains("l•••@example.com").doesNotContain("linus@example.com")
                 .doesNotContain("Your preferences are saved");
 
+        // a sign-up to Archive still waiting for its confirm link: shown unticked, and saving must not end it
+        app.subscribers.addToList(archive.id(), "linus@example.com", "Linus Torvalds", Map.of(), Subscription.UNCONFIRMED,
+                "subscribe form (awaiting confirmation)");
         HttpResponse<String> saved = post(url, "action=save&name=" + form("New Name") + "&list=" + weekly.id());
         assertThat(saved.statusCode()).isEqualTo(200);
         assertThat(saved.body()).contains("Your preferences are saved")
@@ -221,7 +224,7 @@ class PublicPagesTest {
                 .contains("value=\"New Name\"");
         assertThat(app.subscribers.findById(linus).orElseThrow().name()).isEqualTo("New Name");
         assertThat(statuses(linus)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "Weekly", Subscription.CONFIRMED, "Events", Subscription.UNSUBSCRIBED));
+                "Weekly", Subscription.CONFIRMED, "Events", Subscription.UNSUBSCRIBED, "Archive", Subscription.UNCONFIRMED));
     }
 
     @Test
