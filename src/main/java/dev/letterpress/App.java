@@ -110,8 +110,14 @@ public final class App implements AutoCloseable {
         this.events = new EventStore(jdbc, clock);
         this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events,
                 transport, urls, links, config, clock, nodeName());
-        this.watcher = new CampaignWatcher(engine, config.delivery().poll());
         this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
+        Scheduling triggers = scheduling;
+        // a helper's run that ends waiting (a retry, a local time) leaves a trigger for then, as a Quartz run does
+        this.watcher = new CampaignWatcher(engine, config.delivery().poll(), (id, at) -> {
+            if (!triggers.hasPendingTrigger(id)) {
+                triggers.scheduleCampaign(id, at);
+            }
+        });
         this.campaigns = new Campaigns(campaignStore, subscribers, renderer, scheduling, clock,
                 config.smtpServers().stream().map(Config.Smtp::name).collect(java.util.stream.Collectors.toSet()));
         this.segments = new SegmentStore(jdbc, clock);

@@ -18,12 +18,15 @@ public final class CampaignWatcher implements AutoCloseable {
 
     private final DeliveryEngine engine;
     private final Duration every;
+    /** Leaves a trigger for when a helper run's campaign can go on (the scheduler's; this package does not know it). */
+    private final java.util.function.BiConsumer<Long, java.time.Instant> retryAt;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "campaign-watcher"));
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> daemon(r, "campaign-helper"));
 
-    public CampaignWatcher(DeliveryEngine engine, Duration every) {
+    public CampaignWatcher(DeliveryEngine engine, Duration every, java.util.function.BiConsumer<Long, java.time.Instant> retryAt) {
         this.engine = engine;
         this.every = every;
+        this.retryAt = retryAt;
     }
 
     public void start() {
@@ -36,6 +39,13 @@ public final class CampaignWatcher implements AutoCloseable {
                 senders.submit(() -> {
                     DeliveryEngine.Result r = engine.run(id);
                     log.info("campaign {}: helper run ended {} ({})", id, r.kind(), r.detail());
+                    if (r.kind() == DeliveryEngine.Result.Kind.RETRY_LATER && r.retryAt() != null) {
+                        try {
+                            retryAt.accept(id, r.retryAt()); // waiting rows are not claimable: this watcher would not look again
+                        } catch (RuntimeException e) {
+                            log.warn("campaign {}: could not leave a trigger for {} (a restart re-creates it): {}", id, r.retryAt(), e.getMessage());
+                        }
+                    }
                 });
             }
         } catch (RuntimeException e) {

@@ -73,12 +73,17 @@ public final class DeliveryEngine {
         stopping.set(true);
     }
 
+    /** How soon a trigger that found the campaign already sending on this node looks again. */
+    static final java.time.Duration BUSY_RETRY = java.time.Duration.ofSeconds(5);
+
     public Result run(long campaignId) {
         if (stopping.get()) {
             return new Result(Result.Kind.STOPPED, null, "this node is stopping");
         }
         if (!active.add(campaignId)) {
-            return new Result(Result.Kind.NOT_RUNNABLE, null, "already sending on this node");
+            // a retry, not a dead end: the run in progress may be a helper's (CampaignWatcher), whose own RETRY_LATER
+            // (rows waiting for a retry or their local time) schedules nothing, so this trigger must not be lost
+            return new Result(Result.Kind.RETRY_LATER, clock.instant().plus(BUSY_RETRY), "already sending on this node");
         }
         try {
             return runOnce(campaignId);

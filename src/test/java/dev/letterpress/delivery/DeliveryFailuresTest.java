@@ -264,4 +264,26 @@ class DeliveryFailuresTest {
             }
         }
     }
+
+    @Test
+    void aTriggerThatFindsTheCampaignAlreadySendingHereIsARetryNotADeadEnd() throws Exception {
+        try (FaultySmtpServer smtp = FaultySmtpServer.acceptingAfter(100);
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.connections", "1"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            for (int i = 0; i < 40; i++) {
+                app.subscribers.addToList(list.id(), "reader" + i + "@example.com", null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Busy here", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the send to be under way", Duration.ofSeconds(30), () -> app.engine.isSending(campaign));
+
+            // what a second trigger (or the watcher's helper run ending while a trigger fires) meets
+            DeliveryEngine.Result second = app.engine.run(campaign);
+
+            assertThat(second.kind()).isEqualTo(DeliveryEngine.Result.Kind.RETRY_LATER);
+            assertThat(second.retryAt()).isBetween(java.time.Instant.now(), java.time.Instant.now().plus(DeliveryEngine.BUSY_RETRY).plusSeconds(1));
+            TestSupport.await("the campaign to finish", Duration.ofSeconds(60),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+            assertThat(smtp.delivered).hasSize(40).doesNotHaveDuplicates();
+        }
+    }
 }
