@@ -22,8 +22,13 @@ INSERT INTO schedule_queue (schedule_id, issue_id, state, added_at) VALUES (?, ?
 -- name: next-ready
 SELECT id, issue_id FROM schedule_queue WHERE schedule_id = ? AND state = 'ready' ORDER BY id LIMIT 1
 
+-- A firing takes its issue off the queue before it creates the campaign: a crash or failure in between leaves it
+-- 'taking' (and a failed run recorded when there was time to): never sent twice by a later firing.
+-- name: take-issue
+UPDATE schedule_queue SET state = 'taking' WHERE id = ? AND state = 'ready'
+
 -- name: mark-used
-UPDATE schedule_queue SET state = 'used', campaign_id = ? WHERE id = ? AND state = 'ready'
+UPDATE schedule_queue SET state = 'used', campaign_id = ? WHERE id = ? AND state = 'taking'
 
 -- name: ready-count
 SELECT COUNT(*) FROM schedule_queue WHERE schedule_id = ? AND state = 'ready'

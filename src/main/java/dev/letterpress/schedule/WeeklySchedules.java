@@ -174,7 +174,19 @@ public final class WeeklySchedules {
             day = date.toString();
         }
         List<Long> listIds = jdbc.query(sql.get("schedule-list-ids"), rs -> rs.getLong(1), scheduleId);
-        long campaignId = campaigns.createForIssue(s.name() + " " + day, next.get()[1], listIds, now, scheduleId, null, expression, local);
+        if (jdbc.update(sql.get("take-issue"), next.get()[0]) == 0) {
+            log.warn("weekly schedule '{}': its next issue was taken by another firing meanwhile; nothing sent by this one", s.name());
+            return;
+        }
+        long campaignId;
+        try {
+            campaignId = campaigns.createForIssue(s.name() + " " + day, next.get()[1], listIds, now, scheduleId, null, expression, local);
+        } catch (RuntimeException e) {
+            // not put back: the campaign row may exist already (its trigger is what failed), and then a later firing
+            // would send the same issue a second time; the failed run says what happened
+            jdbc.update(sql.get("insert-run"), scheduleId, now, "failed", null, "could not create the campaign: " + e.getMessage());
+            throw e;
+        }
         jdbc.update(sql.get("mark-used"), campaignId, next.get()[0]);
         jdbc.update(sql.get("insert-run"), scheduleId, now, "sent", campaignId, null);
         log.info("weekly schedule '{}' started campaign #{}", s.name(), campaignId);

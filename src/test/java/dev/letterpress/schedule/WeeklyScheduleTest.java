@@ -136,6 +136,24 @@ class WeeklyScheduleTest {
     }
 
     @Test
+    void anIssueAFiringTookButDidNotFinishIsNeverSentByALaterFiring() {
+        try (App app = App.create(TestSupport.config(dir, smtp.getSmtp().getPort(), Map.of()))) { // not started: the test fires
+            app.subscribers.createList("Weekly", null);
+            var s = app.weekly.create("Monday", "MON", "09:00", "Europe/Berlin", List.of("Weekly"));
+            app.weekly.enqueue("Monday", "issue 1", TestSupport.demoIssue());
+            // a firing that crashed after taking its issue and before creating the campaign (or whose trigger failed)
+            app.db.jdbc().update("UPDATE schedule_queue SET state = 'taking'");
+
+            app.weekly.fire(s.id(), Instant.parse("2027-03-29T07:00:00Z"));
+
+            var run = app.weekly.runs(s.id(), 1).get(0);
+            assertThat(run.outcome()).isEqualTo("skipped");
+            assertThat(run.campaignId()).isNull();
+            assertThat(app.weekly.readyCount(s.id())).isZero();
+        }
+    }
+
+    @Test
     void aFiringSendsToTheSegmentOnlyAndFiringsWithNothingToSendAreRecordedSkipsWithAWarning() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(WeeklySchedules.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
