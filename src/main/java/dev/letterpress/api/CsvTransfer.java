@@ -98,8 +98,9 @@ final class CsvTransfer {
         columns.remove("name");
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"subscribers.csv\"");
-        // Values go out as they are, so the file imports again unchanged. Open it in a spreadsheet with care:
-        // a value starting with = + - @ is data here, but a spreadsheet may take it as a formula.
+        // A value starting with = + - @ (or tab, CR) is data here, but a spreadsheet would run it as a formula (a
+        // name from the public sign-up form, say =HYPERLINK(...)): it goes out with a leading apostrophe, which the
+        // importer takes off again, so the file still imports unchanged.
         Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 64 * 1024);
         CsvWriter csv = CsvWriter.builder().build(out);
         List<String> header = new ArrayList<>(List.of("email", "name"));
@@ -109,11 +110,11 @@ final class CsvTransfer {
         for (String after = null; ; ) {
             SubscriberQueries.Page page = queries.page(filter, after, PAGE, false);
             for (var r : page.rows()) {
-                record[0] = r.email();
-                record[1] = r.name() == null ? "" : r.name();
+                record[0] = CsvImporter.escapeFormula(r.email());
+                record[1] = r.name() == null ? "" : CsvImporter.escapeFormula(r.name());
                 int i = 2;
                 for (String c : columns) {
-                    record[i++] = r.attributes().getOrDefault(c, "");
+                    record[i++] = CsvImporter.escapeFormula(r.attributes().getOrDefault(c, ""));
                 }
                 csv.writeRecord(record);
             }

@@ -33,6 +33,16 @@ public final class CsvImporter {
     static final int QUEUE = 2;
     static final int MAX_NAME = 500;
     static final int MAX_VALUE = 1_000;
+    /** subscribers.attributes holds 20,000 characters of JSON: a row beyond it is refused, never a failed chunk. */
+    static final int MAX_ATTRIBUTES_JSON = 20_000;
+
+    /**
+     * What a CSV export writes for a value: one a spreadsheet would run as a formula (= + - @ tab CR first) gets a
+     * leading apostrophe, which this importer takes off again, so an export imports unchanged.
+     */
+    public static String escapeFormula(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    }
 
     /** Receives bad and duplicate rows as they are found, and progress once per chunk. */
     public interface Listener {
@@ -262,6 +272,12 @@ public final class CsvImporter {
                     }
                     String name = row.name() != null ? row.name() : old.name();
                     String json = merge(old.attributes(), row);
+                    if (json.length() > MAX_ATTRIBUTES_JSON) {
+                        counts[5]++;
+                        listener.problem(new RowProblem(row.line(), RowProblem.Kind.INVALID, "with the attributes " + row.email()
+                                + " already has, they would take " + json.length() + " characters; at most " + MAX_ATTRIBUTES_JSON));
+                        continue;
+                    }
                     if (Objects.equals(name, old.name()) && json.equals(old.attributes())) {
                         counts[3]++; // nothing to write: the id set above, not a last_import touch, finds later duplicates
                     } else {

@@ -122,7 +122,7 @@ final class CsvRowParser implements Runnable {
         String name = null;
         Map<String, String> attributes = new LinkedHashMap<>();
         for (int i = 0; i < header.length; i++) {
-            String value = record.getField(i).strip();
+            String value = unescapeFormula(record.getField(i).strip());
             switch (header[i]) {
                 case "email" -> email = value;
                 case "name" -> name = value.isEmpty() ? null : value;
@@ -144,10 +144,22 @@ final class CsvRowParser implements Runnable {
                 }
             }
         }
+        String json = problem == null ? SubscriberStore.toJson(attributes) : null;
+        if (problem == null && json.length() > CsvImporter.MAX_ATTRIBUTES_JSON) {
+            problem = "the attributes take " + json.length() + " characters; at most " + CsvImporter.MAX_ATTRIBUTES_JSON;
+        }
         if (problem != null) {
             invalid.add(new CsvImporter.RowProblem(line, CsvImporter.RowProblem.Kind.INVALID, problem));
             return null;
         }
-        return new CsvImporter.Row(line, email, EmailAddress.key(email), name, attributes, SubscriberStore.toJson(attributes));
+        return new CsvImporter.Row(line, email, EmailAddress.key(email), name, attributes, json);
+    }
+
+    /**
+     * Undoes the export's guard against spreadsheet formulas: a value written as {@code '=...} (or +, -, @, tab, CR
+     * after the apostrophe) was {@code =...} in the data, so export and import round-trip.
+     */
+    static String unescapeFormula(String value) {
+        return value.length() > 1 && value.charAt(0) == '\'' && "=+-@\t\r".indexOf(value.charAt(1)) >= 0 ? value.substring(1) : value;
     }
 }

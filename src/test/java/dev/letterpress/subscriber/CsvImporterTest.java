@@ -264,6 +264,52 @@ class CsvImporterTest {
     }
 
     @Test
+    void attributesTooLongForTheirColumnAreOneRowsProblemNotAFailedChunk() {
+        StringBuilder header = new StringBuilder("email");
+        StringBuilder wide = new StringBuilder("wide@limits.example");
+        StringBuilder half = new StringBuilder("half@limits.example");
+        StringBuilder rest = new StringBuilder("half@limits.example");
+        for (int i = 0; i < 30; i++) {
+            header.append(",a").append(i);
+            wide.append(',').append("w".repeat(900)); // 30 x 900 characters: over the 20,000 of JSON the column holds
+            half.append(',').append(i < 15 ? "h".repeat(900) : "");
+            rest.append(',').append(i < 15 ? "" : "r".repeat(900));
+        }
+        String csv = header + "\nok1@limits.example" + ",x".repeat(30) + "\n" + wide + "\n" + half + "\nok2@limits.example" + ",y".repeat(30) + "\n";
+
+        CsvImporter.Report first = run(csv);
+
+        assertThat(first.added()).isEqualTo(3); // ok1, half, ok2: the chunk's other rows are in
+        assertThat(first.invalid()).isEqualTo(1);
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.reason()).contains("at most 20000");
+        });
+        // merged with what is stored, the second half would overflow too: refused with its line, the rest unchanged
+        problems.clear();
+        CsvImporter.Report second = run(header + "\n" + rest + "\nok1@limits.example" + ",x".repeat(30) + "\n");
+        assertThat(second.invalid()).isEqualTo(1);
+        assertThat(second.unchanged()).isEqualTo(1);
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.line()).isEqualTo(2));
+    }
+
+    @Test
+    void aValueTheExportGuardedAgainstSpreadsheetFormulasImportsAsItWas() {
+        assertThat(CsvImporter.escapeFormula("=HYPERLINK(\"http://x.example\")")).isEqualTo("'=HYPERLINK(\"http://x.example\")");
+        assertThat(CsvImporter.escapeFormula("-5")).isEqualTo("'-5");
+        assertThat(CsvImporter.escapeFormula("Ada")).isEqualTo("Ada");
+        // as the export writes it: the value has quotes, so the field is quoted and they are doubled
+        run("email,name,score\nformula@limits.example,\"'=HYPERLINK(\"\"http://x.example\"\")\",'-5\nquote@limits.example,'Tis me,'x\n");
+        Subscriber f = store.findByEmail("formula@limits.example").orElseThrow();
+        assertThat(f.name()).isEqualTo("=HYPERLINK(\"http://x.example\")");
+        assertThat(f.attributes()).containsEntry("score", "-5");
+        // an apostrophe before anything else is the person's own
+        Subscriber q = store.findByEmail("quote@limits.example").orElseThrow();
+        assertThat(q.name()).isEqualTo("'Tis me");
+        assertThat(q.attributes()).containsEntry("score", "'x");
+    }
+
+    @Test
     void onlyConfirmedOrUnconfirmedCanBeImported() {
         assertThatThrownBy(() -> importer.importCsv(new StringReader("email\na@b.example\n"), "x.csv", list, Subscription.UNSUBSCRIBED, listener))
                 .isInstanceOf(IllegalArgumentException.class);
