@@ -44,17 +44,17 @@ final class AuthRoutes {
         String name = String.valueOf(ctx.formParam("name")).strip();
         String password = ctx.formParam("password");
         String ip = dev.letterpress.web.ClientAddress.of(ctx);
-        if (!throttle.allowed(ip, name)) {
+        long attempt = throttle.begin(ip, name);
+        if (attempt < 0) {
             render(ctx, 429, "Too many failed sign-ins. Wait a few minutes and try again.", null);
             return;
         }
         var account = accounts.authenticate(name, password);
         if (account.isEmpty()) {
-            throttle.failed(ip, name);
             render(ctx, 401, FAILED, null);
             return;
         }
-        throttle.succeeded(ip, name);
+        throttle.succeeded(ip, name, attempt);
         var created = sessions.create(account.get().id(), account.get().name());
         // a session cookie (no Max-Age): the idle limit is enforced on the server, where signing out can end it
         ctx.res().addHeader("Set-Cookie", Admin.COOKIE + "=" + created.token() + "; Path=/admin; HttpOnly; Secure; SameSite=Strict");

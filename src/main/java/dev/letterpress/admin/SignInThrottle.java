@@ -24,12 +24,19 @@ final class SignInThrottle {
         this.clock = clock;
     }
 
-    /** Whether another attempt may be checked now. */
-    boolean allowed(String ip, String name) {
-        return count("u:" + ip + "\n" + name) < LIMIT && count("ip:" + ip) < IP_LIMIT;
+    /**
+     * Checks and counts an attempt in one step, before its password is checked: separately, parallel requests would
+     * all pass the check during the quarter second of BCrypt before the first failure was counted. Returns the
+     * attempt's stamp for {@link #succeeded}, or -1 when the attempt is refused unchecked.
+     */
+    synchronized long begin(String ip, String name) {
+        if (count("u:" + ip + "\n" + name) >= LIMIT || count("ip:" + ip) >= IP_LIMIT) {
+            return -1;
+        }
+        return record(ip, name);
     }
 
-    void failed(String ip, String name) {
+    private long record(String ip, String name) {
         long now = clock.millis();
         for (String key : new String[] {"u:" + ip + "\n" + name, "ip:" + ip}) {
             failures.compute(key, (k, d) -> {
@@ -42,10 +49,16 @@ final class SignInThrottle {
             long oldest = now - WINDOW.toMillis();
             failures.entrySet().removeIf(e -> e.getValue().isEmpty() || e.getValue().peekLast() <= oldest);
         }
+        return now;
     }
 
-    void succeeded(String ip, String name) {
+    /** A right password: the name's failures from this address are forgiven, and this attempt was not a failure. */
+    synchronized void succeeded(String ip, String name, long stamp) {
         failures.remove("u:" + ip + "\n" + name);
+        failures.computeIfPresent("ip:" + ip, (k, q) -> {
+            q.removeLastOccurrence(stamp);
+            return q.isEmpty() ? null : q;
+        });
     }
 
     private int count(String key) {

@@ -6,6 +6,7 @@ import dev.letterpress.App;
 import dev.letterpress.TestSupport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +86,29 @@ class AdminAuthTest {
         assertThat(AdminHttp.cookie(blocked, Admin.COOKIE)).isNull();
         // another account from the same address is not locked out by grace's failures
         assertThat(http.signIn("ada", PASSWORD)).isNotNull();
+    }
+
+    @Test
+    void parallelGuessesAreCountedBeforeTheirPasswordsAreChecked() throws Exception {
+        app.admins.create("hopper", PASSWORD);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> http.attempt("hopper", "parallel guess " + n).statusCode()));
+            }
+            int checked = 0;
+            for (var a : answers) {
+                int status = a.get();
+                assertThat(status).isIn(401, 429);
+                checked += status == 401 ? 1 : 0;
+            }
+            // at most the limit's worth of passwords were checked, however many arrived at once
+            assertThat(checked).isEqualTo(SignInThrottle.LIMIT);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
