@@ -102,11 +102,8 @@ final class CsvRowParser implements Runnable {
 
     private static CsvImporter.Row parse(CsvRecord record, String[] header, List<CsvImporter.RowProblem> invalid) {
         long line = record.getStartingLineNumber();
-        if (record.getFieldCount() != header.length) {
-            invalid.add(new CsvImporter.RowProblem(line, CsvImporter.RowProblem.Kind.INVALID,
-                    record.getFieldCount() + " fields, but the header has " + header.length + " (" + String.join(",", header) + ")"));
-            return null;
-        }
+        // first, whatever the field count: a stray quote in a middle column also leaves too few fields, and reporting
+        // only the count would hide the lines it swallowed
         for (String field : record.getFields()) {
             if (field.indexOf('\n') >= 0 || field.indexOf('\r') >= 0) {
                 // FastCSV closes an unterminated quote at the end of the file (its issue #173), so such a quote
@@ -117,6 +114,11 @@ final class CsvRowParser implements Runnable {
                         + "): is a closing quote missing? Those lines were not imported; values must be on one line"));
                 return null;
             }
+        }
+        if (record.getFieldCount() != header.length) {
+            invalid.add(new CsvImporter.RowProblem(line, CsvImporter.RowProblem.Kind.INVALID,
+                    record.getFieldCount() + " fields, but the header has " + header.length + " (" + String.join(",", header) + ")"));
+            return null;
         }
         String email = null;
         String name = null;

@@ -190,6 +190,19 @@ class CsvImporterTest {
     }
 
     @Test
+    void anUnclosedQuoteInAMiddleColumnNamesTheLinesItSwallowedToo() {
+        // the stray quote leaves the record with too few fields; that must not be all the report says
+        String csv = "email,name,city\nd@swallow.example,\"Dee,Paris\ne@swallow.example,E,Rome\nf@swallow.example,F,Oslo\n";
+        CsvImporter.Report report = run(csv);
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(2L);
+            assertThat(p.reason()).contains("to line 4").contains("closing quote");
+        });
+        assertThat(report.invalid()).isEqualTo(1);
+        assertThat(store.findByEmail("e@swallow.example")).isEmpty();
+    }
+
+    @Test
     void addressesAreUniqueCaseInsensitively() {
         CsvImporter.Report report = run("email,name\nA@x-case.example,Upper\na@X-CASE.example,Lower\n");
         assertThat(report.added()).isEqualTo(1);
