@@ -101,18 +101,13 @@ final class Worker implements Runnable {
                     // e.g. the database failed a renewal or a rate-limit bucket: record what was already sent (or those
                     // messages would go out again after the lease) and hand back the rest, then let the run fail
                     if (saveWhatIsKnown(batch, outcomes, lost, e)) {
-                        for (int i = 0; i < bounced.size(); i++) {
-                            recordBounce(bounced.get(i), bounceReasons.get(i));
-                        }
+                        recordBounces(bounced, bounceReasons);
                     }
                     throw e;
                 }
                 ledger.write(sweep.campaignId, node, outcomes);
                 sweep.recordOutcomes(outcomes, lastError);
-                // the facts are recorded; now act on the bounces
-                for (int i = 0; i < bounced.size(); i++) {
-                    recordBounce(bounced.get(i), bounceReasons.get(i));
-                }
+                recordBounces(bounced, bounceReasons); // the facts are recorded; now act on the bounces
                 if (poolBusy) {
                     return;
                 }
@@ -206,6 +201,12 @@ final class Worker implements Runnable {
             return new Ledger.Failed(r.subscriber().id(), code, "gave up after " + (r.attempts() + 1) + " attempts: " + detail);
         }
         return new Ledger.Deferred(r.subscriber().id(), code, detail, backoff.next(now, r.attempts() + 1));
+    }
+
+    private void recordBounces(List<Ledger.Recipient> bounced, List<SendFailure> reasons) {
+        for (int i = 0; i < bounced.size(); i++) {
+            recordBounce(bounced.get(i), reasons.get(i));
+        }
     }
 
     private void recordBounce(Ledger.Recipient r, SendFailure f) {
