@@ -37,10 +37,11 @@ MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FRO
 ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.opened_machine = FALSE
 WHEN MATCHED THEN UPDATE SET opened_machine = TRUE
 
+-- The person's click mark also keeps when the first such click was (V20): the ids come with their batch's earliest time.
 -- name: flag-click-human
-MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FROM UNNEST(?) AS x(id)) AS v
+MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id, x.at FROM UNNEST(?, ?) AS x(id, at)) AS v
 ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.clicked_human = FALSE
-WHEN MATCHED THEN UPDATE SET clicked_human = TRUE
+WHEN MATCHED THEN UPDATE SET clicked_human = TRUE, clicked_human_at = v.at
 
 -- name: flag-click-machine
 MERGE INTO deliveries d USING (SELECT CAST(? AS BIGINT) AS campaign_id, x.id FROM UNNEST(?) AS x(id)) AS v
@@ -48,18 +49,16 @@ ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.clicked_machin
 WHEN MATCHED THEN UPDATE SET clicked_machine = TRUE
 
 -- A burst of clicks turned out to be a scanner's: the person's clicks it re-labels, before they are re-labelled.
+-- Its clicks are all newer than the id the writer passes (see EventBuffer.IdFloors): a short range of events_by_campaign.
 -- name: burst-clicks
 SELECT created_at, link_id FROM events
-WHERE campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE
-
--- name: click-classes
-SELECT DISTINCT human FROM events WHERE campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND human IS NOT NULL
+WHERE id > ? AND campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE
 
 -- name: click-flags
-SELECT clicked_human, clicked_machine FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?
+SELECT clicked_human, clicked_machine, clicked_human_at FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?
 
 -- name: set-click-flags
-UPDATE deliveries SET clicked_human = ?, clicked_machine = ? WHERE campaign_id = ? AND subscriber_id = ?
+UPDATE deliveries SET clicked_human = ?, clicked_machine = ?, clicked_human_at = ? WHERE campaign_id = ? AND subscriber_id = ?
 
 -- name: hours
 SELECT hour_start, kind, human, events FROM event_hours WHERE campaign_id = ? ORDER BY hour_start, kind, human

@@ -70,7 +70,11 @@ SELECT s.id FROM UNNEST(?) AS x(id) JOIN subscribers s ON s.id = x.id WHERE s.do
 
 -- name: burst-reclassify
 UPDATE events SET human = FALSE, reason = ?
-WHERE campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE
+WHERE id > ? AND campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE
+
+-- The newest event id: below the ids of everything the writer inserts after reading it (see EventBuffer.IdFloors).
+-- name: max-event-id
+SELECT COALESCE(MAX(id), 0) FROM events
 
 -- name: event-counts-by-class
 SELECT kind, human, COUNT(*) AS total, COUNT(DISTINCT subscriber_id) AS uniques, COUNT(subscriber_id) AS attributed

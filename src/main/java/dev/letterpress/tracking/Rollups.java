@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The report rollups' share of one event-writing transaction (tables in migration V13). Opens and clicks are
@@ -22,6 +20,7 @@ import java.util.TreeSet;
 final class Rollups {
     static final Sql SQL = Sql.load("rollups");
     private static final String[] FLAGS = {"flag-open-human", "flag-open-machine", "flag-click-human", "flag-click-machine"};
+    private static final int CLICK_HUMAN = 2;
 
     private record HourKey(long campaign, String kind, boolean human, Instant hour) implements Comparable<HourKey> {
         @Override
@@ -65,8 +64,11 @@ final class Rollups {
     private final Map<HourKey, long[]> hours = new TreeMap<>();
     private final Map<LinkKey, long[]> links = new TreeMap<>();
     private final Map<UniqueKey, long[]> uniques = new TreeMap<>();
-    /** Readers whose ledger row a flag query should mark, by campaign, kind and class (the flag); sorted as above. */
-    private final Map<UniqueKey, Set<Long>> toFlag = new TreeMap<>();
+    /**
+     * Readers whose ledger row a flag query should mark, by campaign, kind and class (the flag), each with the time of
+     * their batch's earliest event of that flag (kept for a person's click: clicked_human_at); sorted as above.
+     */
+    private final Map<UniqueKey, Map<Long, Instant>> toFlag = new TreeMap<>();
 
     Rollups(Connection c, Map<Reader, Integer> marked) {
         this.c = c;
@@ -90,7 +92,8 @@ final class Rollups {
             add(links, new LinkKey(campaign, linkId, human), 1);
         }
         if (subscriber != null && (marked.getOrDefault(new Reader(campaign, subscriber), 0) & (1 << flag(k, human))) == 0) {
-            toFlag.computeIfAbsent(new UniqueKey(campaign, k, human), key -> new TreeSet<>()).add(subscriber);
+            toFlag.computeIfAbsent(new UniqueKey(campaign, k, human), key -> new TreeMap<>())
+                    .merge(subscriber, at, (a, b) -> a.isBefore(b) ? a : b);
         }
     }
 
@@ -98,7 +101,7 @@ final class Rollups {
      * Before a burst's earlier clicks are re-labelled a machine's (the caller's UPDATE): moves them from the
      * person's sums to the machine's. Call {@link #settleClickFlags} after the UPDATE.
      */
-    void moveBurst(long campaign, long subscriber, Instant since) throws SQLException {
+    void moveBurst(long idFloor, long campaign, long subscriber, Instant since) throws SQLException {
         Jdbc.query(c, SQL.get("burst-clicks"), rs -> {
             Instant hour = Jdbc.instant(rs, 1).truncatedTo(ChronoUnit.HOURS);
             add(hours, new HourKey(campaign, "click", true, hour), -1);
@@ -109,25 +112,31 @@ final class Rollups {
                 add(links, new LinkKey(campaign, link, false), 1);
             }
             return null;
-        }, campaign, subscriber, since);
+        }, idFloor, campaign, subscriber, since);
     }
 
-    /** After a re-labelling: the recipient's click marks (and the unique counts) follow what their clicks now are. */
-    void settleClickFlags(long campaign, long subscriber) throws SQLException {
+    /**
+     * After a burst re-labelled the recipient's clicks since {@code since} (the burst's own click already written as a
+     * machine's): the click marks (and the unique counts) follow what their clicks now are. A person's click is left
+     * only if the first one was before the burst, since every later one was re-labelled.
+     */
+    void settleClickFlags(long campaign, long subscriber, Instant since) throws SQLException {
         runFlags();
         marked.remove(new Reader(campaign, subscriber));
-        List<Boolean> classes = Jdbc.query(c, SQL.get("click-classes"), rs -> rs.getBoolean(1), campaign, subscriber);
-        boolean human = classes.contains(Boolean.TRUE);
-        boolean machine = classes.contains(Boolean.FALSE);
-        List<boolean[]> marked = Jdbc.query(c, SQL.get("click-flags"), rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}, campaign, subscriber);
-        if (marked.isEmpty()) {
+        record Flags(boolean human, boolean machine, Instant humanAt) {}
+        List<Flags> rows = Jdbc.query(c, SQL.get("click-flags"),
+                rs -> new Flags(rs.getBoolean(1), rs.getBoolean(2), Jdbc.instant(rs, 3)), campaign, subscriber);
+        if (rows.isEmpty()) {
             return; // not a recipient (a test send): no ledger row to mark, nothing counted
         }
-        boolean[] was = marked.get(0);
-        if (was[0] != human || was[1] != machine) {
-            Jdbc.update(c, SQL.get("set-click-flags"), human, machine, campaign, subscriber);
-            add(uniques, new UniqueKey(campaign, "click", true), Boolean.compare(human, was[0]));
-            add(uniques, new UniqueKey(campaign, "click", false), Boolean.compare(machine, was[1]));
+        Flags was = rows.get(0);
+        // a mark without a time is older than V20's backfill could date: it stays
+        boolean human = was.human() && (was.humanAt() == null || was.humanAt().isBefore(since));
+        boolean machine = true;
+        if (was.human() != human || was.machine() != machine) {
+            Jdbc.update(c, SQL.get("set-click-flags"), human, machine, human ? was.humanAt() : null, campaign, subscriber);
+            add(uniques, new UniqueKey(campaign, "click", true), Boolean.compare(human, was.human()));
+            add(uniques, new UniqueKey(campaign, "click", false), Boolean.compare(machine, was.machine()));
         }
     }
 
@@ -146,8 +155,11 @@ final class Rollups {
     private void runFlags() throws SQLException {
         for (var e : toFlag.entrySet()) {
             UniqueKey key = e.getKey();
-            String flag = FLAGS[flag(key.kind(), key.human())];
-            int changed = Jdbc.update(c, SQL.get(flag), key.campaign(), e.getValue().toArray(Long[]::new));
+            int flag = flag(key.kind(), key.human());
+            Long[] ids = e.getValue().keySet().toArray(Long[]::new);
+            int changed = flag == CLICK_HUMAN
+                    ? Jdbc.update(c, SQL.get(FLAGS[flag]), key.campaign(), ids, e.getValue().values().toArray(Instant[]::new))
+                    : Jdbc.update(c, SQL.get(FLAGS[flag]), key.campaign(), ids);
             add(uniques, key, changed);
         }
         toFlag.clear();

@@ -42,7 +42,7 @@ class TrackingTest {
     private static final String TOKEN = "[A-Za-z0-9_-]{36}";
     private static final String SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
     private static final String APPLE_MAIL = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
-    private static final List<String> READERS = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "jo", "kit");
+    private static final List<String> READERS = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "jo", "kit", "lou");
 
     /** One recipient's tracked URLs: the pixel, the visible links in order, the hidden trap link. */
     record Mail(long subscriber, String pixel, List<String> clicks, String trap) {}
@@ -223,6 +223,30 @@ class TrackingTest {
                 org.assertj.core.groups.Tuple.tuple("click", false), org.assertj.core.groups.Tuple.tuple("click", false));
         // opened by a person; every click now a machine's, none a person's
         assertThat(marks(jo)).containsExactly(true, false, false, true);
+    }
+
+    /**
+     * A burst re-labels only the clicks of its own two seconds: a person's click from an hour before stays theirs,
+     * and so does the person's mark on the ledger row (decided from clicked_human_at, not from the reader's events).
+     */
+    @Test
+    void aPersonsClickFromBeforeABurstStaysAPersons() throws Exception {
+        Mail lou = deliveredLongAgo("lou");
+        assertThat(lou.clicks()).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(get(lou.clicks().get(0), SAFARI).statusCode()).isEqualTo(302);
+        app.eventBuffer.flush();
+        Instant firstAt = jdbc.query("SELECT clicked_human_at FROM deliveries WHERE campaign_id = ? AND subscriber_id = ?",
+                rs -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), campaign, lou.subscriber()).get(0);
+        assertThat(firstAt).isEqualTo(jdbc.query("SELECT created_at FROM events WHERE campaign_id = ? AND subscriber_id = ?",
+                rs -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), campaign, lou.subscriber()).get(0));
+        // that click an hour ago
+        jdbc.update("UPDATE events SET created_at = created_at - INTERVAL '1' HOUR WHERE campaign_id = ? AND subscriber_id = ?", campaign, lou.subscriber());
+        jdbc.update("UPDATE deliveries SET clicked_human_at = clicked_human_at - INTERVAL '1' HOUR WHERE campaign_id = ? AND subscriber_id = ?", campaign, lou.subscriber());
+        for (int i = 1; i <= 3; i++) {
+            assertThat(get(lou.clicks().get(i), SAFARI).statusCode()).isEqualTo(302);
+        }
+        assertThat(rows(lou)).extracting(Row::human).containsExactly(true, false, false, false);
+        assertThat(marks(lou)).containsExactly(false, false, true, true);
     }
 
     private static List<Boolean> marks(Mail m) {
