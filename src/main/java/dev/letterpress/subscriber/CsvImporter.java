@@ -29,6 +29,9 @@ import java.util.Objects;
  */
 public final class CsvImporter {
     static final int CHUNK = 2_000;
+    /** Tries of a chunk that collided with a concurrent writer's new address (SQLSTATE 23505 in H2 and PostgreSQL). */
+    private static final int ATTEMPTS = 3;
+    private static final String UNIQUE_VIOLATION = "23505";
     /** Parsed chunks waiting for the writer: bounds memory while parsing runs ahead. */
     static final int QUEUE = 2;
     static final int MAX_NAME = 500;
@@ -193,7 +196,7 @@ public final class CsvImporter {
         final PreparedStatement insert;
         final PreparedStatement subscribe;
         final PreparedStatement erased;
-        /** Subscriber ids this import has met: a duplicate in the file is a second meeting. */
+        /** Subscriber ids this import has met in committed chunks: a duplicate in the file is a second meeting. */
         final IdSet seen = new IdSet();
 
         Writer(Connection c, long listId, long importId, String status, String consent, boolean checkErased) throws SQLException {
@@ -237,96 +240,118 @@ public final class CsvImporter {
                 }
             }
             Instant now = clock.instant();
-            try {
-                if (erased != null) {
-                    dropErased(byKey, counts, listener);
-                    if (byKey.isEmpty()) {
-                        c.commit();
-                        return;
-                    }
-                }
-                Map<String, Existing> existing = new HashMap<>();
-                Jdbc.bind(lookup, byKey.keySet().toArray(String[]::new), listId);
-                try (ResultSet rs = lookup.executeQuery()) {
-                    while (rs.next()) {
-                        existing.put(rs.getString("email_key"), new Existing(rs.getLong("id"), rs.getString("name"),
-                                rs.getString("attributes"), rs.getString("list_status") != null));
-                    }
-                }
-                List<Long> toSubscribe = new ArrayList<>();
-                List<Row> fresh = new ArrayList<>();
-                int updates = 0;
-                for (Row row : byKey.values()) {
-                    Existing old = existing.get(row.key());
-                    if (old == null) {
-                        fresh.add(row);
+            for (int attempt = 1; ; attempt++) {
+                long[] found = new long[counts.length];
+                List<RowProblem> problems = new ArrayList<>();
+                List<Long> met = new ArrayList<>();
+                try {
+                    write(new LinkedHashMap<>(byKey), now, found, problems::add, met);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    if (attempt < ATTEMPTS && e instanceof SQLException sqe && UNIQUE_VIOLATION.equals(sqe.getSQLState())) {
+                        // a sign-up or another import added one of these addresses (or subscriptions) after the lookup:
+                        // the next attempt's lookup finds it, and the chunk's other rows are not lost with it
                         continue;
                     }
-                    if (!seen.add(old.id())) {
-                        counts[4]++;
-                        listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " appears earlier in this file"));
-                        continue;
-                    }
-                    if (!old.onList()) {
-                        toSubscribe.add(old.id());
-                    }
-                    String name = row.name() != null ? row.name() : old.name();
-                    String json = merge(old.attributes(), row);
-                    if (json.length() > MAX_ATTRIBUTES_JSON) {
-                        counts[5]++;
-                        listener.problem(new RowProblem(row.line(), RowProblem.Kind.INVALID, "with the attributes " + row.email()
-                                + " already has, they would take " + json.length() + " characters; at most " + MAX_ATTRIBUTES_JSON));
-                        continue;
-                    }
-                    if (Objects.equals(name, old.name()) && json.equals(old.attributes())) {
-                        counts[3]++; // nothing to write: the id set above, not a last_import touch, finds later duplicates
-                    } else {
-                        Jdbc.bind(update, name, json, importId, now, old.id());
-                        update.addBatch();
-                        updates++;
-                        counts[2]++;
+                    throw e instanceof SQLException sqe
+                            ? new DataException("import chunk ending at line " + chunk.get(chunk.size() - 1).line(), sqe) : (RuntimeException) e;
+                }
+                // only what was committed counts
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] += found[i];
+                }
+                problems.forEach(listener::problem);
+                met.forEach(seen::add);
+                return;
+            }
+        }
+
+        /** One attempt at a chunk, inside its transaction: counts, problems and subscriber ids met go to the caller. */
+        private void write(Map<String, Row> byKey, Instant now, long[] counts, Listener listener, List<Long> met) throws SQLException {
+            if (erased != null) {
+                dropErased(byKey, counts, listener);
+                if (byKey.isEmpty()) {
+                    return;
+                }
+            }
+            Map<String, Existing> existing = new HashMap<>();
+            Jdbc.bind(lookup, byKey.keySet().toArray(String[]::new), listId);
+            try (ResultSet rs = lookup.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(rs.getString("email_key"), new Existing(rs.getLong("id"), rs.getString("name"),
+                            rs.getString("attributes"), rs.getString("list_status") != null));
+                }
+            }
+            List<Long> toSubscribe = new ArrayList<>();
+            List<Row> fresh = new ArrayList<>();
+            int updates = 0;
+            for (Row row : byKey.values()) {
+                Existing old = existing.get(row.key());
+                if (old == null) {
+                    fresh.add(row);
+                    continue;
+                }
+                if (seen.contains(old.id())) {
+                    counts[4]++;
+                    listener.problem(new RowProblem(row.line(), RowProblem.Kind.DUPLICATE, row.email() + " appears earlier in this file"));
+                    continue;
+                }
+                met.add(old.id());
+                if (!old.onList()) {
+                    toSubscribe.add(old.id());
+                }
+                String name = row.name() != null ? row.name() : old.name();
+                String json = merge(old.attributes(), row);
+                if (json.length() > MAX_ATTRIBUTES_JSON) {
+                    counts[5]++;
+                    listener.problem(new RowProblem(row.line(), RowProblem.Kind.INVALID, "with the attributes " + row.email()
+                            + " already has, they would take " + json.length() + " characters; at most " + MAX_ATTRIBUTES_JSON));
+                    continue;
+                }
+                if (Objects.equals(name, old.name()) && json.equals(old.attributes())) {
+                    counts[3]++; // nothing to write: the id set above, not a last_import touch, finds later duplicates
+                } else {
+                    Jdbc.bind(update, name, json, importId, now, old.id());
+                    update.addBatch();
+                    updates++;
+                    counts[2]++;
+                }
+            }
+            if (updates > 0) {
+                update.executeBatch();
+            }
+            if (!fresh.isEmpty()) {
+                String[] emails = new String[fresh.size()];
+                String[] keys = new String[fresh.size()];
+                String[] names = new String[fresh.size()];
+                String[] jsons = new String[fresh.size()];
+                for (int i = 0; i < emails.length; i++) {
+                    Row r = fresh.get(i);
+                    emails[i] = r.email();
+                    keys[i] = r.key();
+                    names[i] = r.name();
+                    jsons[i] = r.json();
+                }
+                Jdbc.bind(insert, importId, now, now, emails, keys, names, jsons);
+                insert.executeUpdate();
+                int inserted = 0;
+                try (ResultSet ids = insert.getGeneratedKeys()) {
+                    while (ids.next()) {
+                        long id = ids.getLong(1);
+                        met.add(id);
+                        toSubscribe.add(id);
+                        inserted++;
                     }
                 }
-                if (updates > 0) {
-                    update.executeBatch();
+                if (inserted != fresh.size()) {
+                    throw new SQLException("inserted " + fresh.size() + " subscribers but got " + inserted + " ids back");
                 }
-                if (!fresh.isEmpty()) {
-                    String[] emails = new String[fresh.size()];
-                    String[] keys = new String[fresh.size()];
-                    String[] names = new String[fresh.size()];
-                    String[] jsons = new String[fresh.size()];
-                    for (int i = 0; i < emails.length; i++) {
-                        Row r = fresh.get(i);
-                        emails[i] = r.email();
-                        keys[i] = r.key();
-                        names[i] = r.name();
-                        jsons[i] = r.json();
-                    }
-                    Jdbc.bind(insert, importId, now, now, emails, keys, names, jsons);
-                    insert.executeUpdate();
-                    int inserted = 0;
-                    try (ResultSet ids = insert.getGeneratedKeys()) {
-                        while (ids.next()) {
-                            long id = ids.getLong(1);
-                            seen.add(id);
-                            toSubscribe.add(id);
-                            inserted++;
-                        }
-                    }
-                    if (inserted != fresh.size()) {
-                        throw new SQLException("inserted " + fresh.size() + " subscribers but got " + inserted + " ids back");
-                    }
-                    counts[1] += inserted;
-                }
-                if (!toSubscribe.isEmpty()) {
-                    Jdbc.bind(subscribe, listId, status, now, consent, now, toSubscribe.toArray(Long[]::new));
-                    counts[6] += subscribe.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e instanceof SQLException sqe
-                        ? new DataException("import chunk ending at line " + chunk.get(chunk.size() - 1).line(), sqe) : (RuntimeException) e;
+                counts[1] += inserted;
+            }
+            if (!toSubscribe.isEmpty()) {
+                Jdbc.bind(subscribe, listId, status, now, consent, now, toSubscribe.toArray(Long[]::new));
+                counts[6] += subscribe.executeUpdate();
             }
         }
 

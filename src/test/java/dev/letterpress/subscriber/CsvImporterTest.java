@@ -322,6 +322,55 @@ class CsvImporterTest {
         assertThat(q.attributes()).containsEntry("score", "'x");
     }
 
+    /**
+     * A sign-up (or another import) that adds one of a chunk's addresses between the chunk's lookup and its insert:
+     * the insert meets the unique key, and the chunk is tried again, so its other rows are not lost and nothing is
+     * counted twice. The sign-up is made for real, from another connection, by a trigger on the import's first insert.
+     */
+    @Test
+    void anAddressAddedByASignUpDuringTheImportDoesNotFailItsChunk() {
+        MailingList other = store.createList("signups " + System.nanoTime(), null);
+        RaceTrigger.list = other.id();
+        RaceTrigger.email = "racer@race.example";
+        jdbc.update("CREATE TRIGGER import_race BEFORE INSERT ON subscribers FOR EACH ROW CALL '" + RaceTrigger.class.getName() + "'");
+        try {
+            CsvImporter.Report report = run("""
+                    email,name
+                    first@race.example,First
+                    racer@race.example,Racer
+                    last@race.example,Last
+                    """);
+            assertThat(RaceTrigger.email).as("the trigger fired").isNull();
+            assertThat(report.rows()).isEqualTo(3);
+            assertThat(report.added()).isEqualTo(2);
+            assertThat(report.updated() + report.unchanged()).isEqualTo(1);
+            assertThat(report.invalid() + report.duplicates()).isZero();
+            assertThat(problems).isEmpty();
+            for (String email : List.of("first@race.example", "racer@race.example", "last@race.example")) {
+                Subscriber s = store.findByEmail(email).orElseThrow();
+                assertThat(statusOn(s.id())).isEqualTo(Subscription.CONFIRMED);
+            }
+            assertThat(jdbc.count("SELECT COUNT(*) FROM subscribers WHERE email_key = 'racer@race.example'")).isEqualTo(1);
+        } finally {
+            jdbc.update("DROP TRIGGER import_race");
+        }
+    }
+
+    /** Subscribes {@link #email} from its own connection the first time the import inserts a subscriber. */
+    public static final class RaceTrigger implements org.h2.api.Trigger {
+        static volatile String email;
+        static volatile long list;
+
+        @Override
+        public void fire(java.sql.Connection conn, Object[] oldRow, Object[] newRow) {
+            String e = email;
+            if (e != null) {
+                email = null;
+                store.addToList(list, e, "Signed up meanwhile", Map.of(), Subscription.CONFIRMED, "sign-up form");
+            }
+        }
+    }
+
     @Test
     void onlyConfirmedOrUnconfirmedCanBeImported() {
         assertThatThrownBy(() -> importer.importCsv(new StringReader("email\na@b.example\n"), "x.csv", list, Subscription.UNSUBSCRIBED, listener))
