@@ -23,6 +23,7 @@ import dev.letterpress.schedule.Campaigns;
 import dev.letterpress.schedule.Scheduling;
 import dev.letterpress.schedule.WeeklySchedules;
 import dev.letterpress.signup.ConfirmationMail;
+import dev.letterpress.signup.DataRequests;
 import dev.letterpress.signup.Signup;
 import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.segment.SegmentStore;
@@ -63,6 +64,8 @@ public final class App implements AutoCloseable {
     public final EventStore events;
     public final Tracker tracker;
     public final PublicUrls urls;
+    /** Signs and checks every public token (the URLs above are made with it). */
+    public final TokenCodec tokens;
     public final LinkRegistry links;
     /** Opens and clicks on their way to the database; closed after the server, so none is lost on a stop. */
     public final EventBuffer eventBuffer;
@@ -102,7 +105,7 @@ public final class App implements AutoCloseable {
         SectionTypes sectionTypes = SectionTypes.load(root.path());
         this.renderer = new IssueRenderer(templates, sectionTypes, config.sender());
         java.util.List<String> secrets = Secrets.trackingSecrets(config.trackingSecret(), jdbc);
-        TokenCodec tokens = new TokenCodec(secrets);
+        this.tokens = new TokenCodec(secrets);
         // keys the privacy hashes (consent records' IP addresses, erasure markers): stable across key rotation
         String secret = Secrets.privacySecret(jdbc, secrets.get(0));
         this.urls = new PublicUrls(config.http().publicBaseUrl(), tokens);
@@ -129,7 +132,9 @@ public final class App implements AutoCloseable {
         this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, consent, nodeName(), clock);
         this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
         this.importer = new CsvImporter(db.dataSource(), clock, dataRights::erasedMarker);
-        this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, new ConfirmationMail(templates, config, clock), config, clock);
+        ConfirmationMail transactional = new ConfirmationMail(templates, config, clock);
+        this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, transactional, config, clock);
+        DataRequests dataRequests = new DataRequests(tokens, transport, transactional, config, clock);
         this.apiKeys = new ApiKeys(jdbc, clock);
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,
                 importer, campaignStore, campaigns, weekly, renderer, events, transport, config.http().publicBaseUrl().toString(), dataRights, clock);
@@ -138,7 +143,7 @@ public final class App implements AutoCloseable {
                 config.http().publicBaseUrl().toString(), admins, sectionTypes, renderer, campaigns, campaignStore, events, subscribers,
                 new SubscriberQueries(jdbc, clock), importer, dataRights, segments, weekly, transport, config.api().maxUploadBytes()));
         this.server = new PublicServer(config, templates, tracker, subscribers, campaignStore, renderer, urls, links, clock, mailbox,
-                signup, dataRights, consent, routes -> {
+                signup, dataRights, dataRequests, consent, routes -> {
                     api.register(routes);
                     admin.register(routes);
                 });

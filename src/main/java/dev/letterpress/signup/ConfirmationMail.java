@@ -12,6 +12,7 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,9 +20,9 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * The double opt-in mail (or, for an address already on the list, a note saying so): plain text and HTML from
- * templates/email/transactional/confirm.ftl and .ftlh. It is transactional, so it carries no tracking and no
- * List-Unsubscribe: ignoring it is how one declines.
+ * The transactional mails: the double opt-in mail (or, for an address already on the list, a note saying so), and
+ * the link to download or erase one's data; plain text and HTML from templates/email/transactional/. They carry no
+ * tracking and no List-Unsubscribe: ignoring them is how one declines.
  */
 public final class ConfirmationMail {
     private static final Session SESSION = Session.getInstance(new Properties());
@@ -52,14 +53,30 @@ public final class ConfirmationMail {
         if (confirmUrl != null) {
             model.put("confirmUrl", confirmUrl);
         }
+        return message(to, confirmUrl != null ? "Please confirm your subscription to " + listName : "You are already subscribed to " + listName,
+                "confirm", model);
+    }
+
+    /** The link to download ({@code erase} false) or erase one's data, mailed to the address it is about. */
+    MimeMessage dataRequest(String to, boolean erase, String url, Duration validFor) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("newsletter", Map.of("name", sender.newsletterName()));
+        model.put("postalAddress", sender.postalAddress());
+        model.put("erase", erase);
+        model.put("url", url);
+        model.put("validMinutes", validFor.toMinutes());
+        return message(to, erase ? "Erase your data from " + sender.newsletterName() : "Your data from " + sender.newsletterName(),
+                "data-request", model);
+    }
+
+    private MimeMessage message(String to, String subject, String template, Map<String, Object> model) {
         try {
-            String text = templates.render("email/transactional/confirm.ftl", model);
-            String html = templates.render("email/transactional/confirm.ftlh", model);
+            String text = templates.render("email/transactional/" + template + ".ftl", model);
+            String html = templates.render("email/transactional/" + template + ".ftlh", model);
             MimeMessage m = new MimeMessage(SESSION);
             m.setFrom(from);
             m.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to));
-            m.setSubject(confirmUrl != null ? "Please confirm your subscription to " + listName
-                    : "You are already subscribed to " + listName, "UTF-8");
+            m.setSubject(subject, "UTF-8");
             m.setSentDate(Date.from(clock.instant()));
             // RFC 3834: an automatic reply to a request, so auto-responders do not answer it
             m.setHeader("Auto-Submitted", "auto-generated");
@@ -72,7 +89,7 @@ public final class ConfirmationMail {
             m.setHeader("Message-ID", "<" + UUID.randomUUID() + ".signup@" + sender.domain() + ">");
             return m;
         } catch (TemplateException | IOException | MessagingException e) {
-            throw new IllegalStateException("confirmation mail could not be built: " + e.getMessage(), e);
+            throw new IllegalStateException(template + " mail could not be built: " + e.getMessage(), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.letterpress.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.letterpress.signup.DataRequests;
 import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.DataRights;
 import dev.letterpress.subscriber.Subscriber;
@@ -26,7 +27,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The preference centre behind /p/{token}: name, lists, pause, do not track, leave, download and erase. The
+ * The preference centre behind /p/{token}: name, lists, pause, do not track, leave, and asking for a download or an
+ * erasure, which happen behind a link mailed to the subscriber (/d/{token}, {@link DataRequests}). The
  * token in the path is the secret (it reached only the subscriber's inbox), which is also what protects the
  * forms against cross-site requests without cookies; a POST a browser marks as coming from another site is refused as well.
  */
@@ -38,15 +40,18 @@ final class PreferenceRoutes {
     private final Tracker tracker;
     private final SubscriberStore subscribers;
     private final DataRights rights;
+    private final DataRequests requests;
     private final ConsentLog consent;
     private final Pages pages;
     private final String origin;
     private final Clock clock;
 
-    PreferenceRoutes(Tracker tracker, SubscriberStore subscribers, DataRights rights, ConsentLog consent, Pages pages, URI baseUrl, Clock clock) {
+    PreferenceRoutes(Tracker tracker, SubscriberStore subscribers, DataRights rights, DataRequests requests, ConsentLog consent, Pages pages,
+                     URI baseUrl, Clock clock) {
         this.tracker = tracker;
         this.subscribers = subscribers;
         this.rights = rights;
+        this.requests = requests;
         this.consent = consent;
         this.pages = pages;
         this.origin = baseUrl.getScheme() + "://" + baseUrl.getRawAuthority();
@@ -103,16 +108,12 @@ final class PreferenceRoutes {
         render(ctx, 200, subscribers.findById(id).orElseThrow(), true, null);
     }
 
-    void export(Context ctx) throws JsonProcessingException {
-        Optional<Verified> v = post(ctx);
-        if (v.isEmpty()) {
-            return;
-        }
-        ctx.header("Content-Disposition", "attachment; filename=\"my-data.json\"");
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType("application/json; charset=UTF-8").result(JSON.writeValueAsString(rights.export(v.get().subscriber().id())));
+    /** Asks for a download: the link to it goes to the subscriber's own address (see {@link DataRequests}). */
+    void export(Context ctx) {
+        post(ctx).ifPresent(v -> mailLink(ctx, v.subscriber(), DataRequests.Kind.EXPORT));
     }
 
+    /** Asks for an erasure, once the tick says the reader knows it is final: the link goes to their own address. */
     void erase(Context ctx) {
         Optional<Verified> v = post(ctx);
         if (v.isEmpty()) {
@@ -122,9 +123,64 @@ final class PreferenceRoutes {
             render(ctx, 400, v.get().subscriber(), false, "Tick “I understand that erasing cannot be undone” to erase your data; nothing was erased.");
             return;
         }
-        rights.erase(v.get().subscriber().id(), "preferences page", ClientAddress.of(ctx));
+        mailLink(ctx, v.get().subscriber(), DataRequests.Kind.ERASE);
+    }
+
+    private void mailLink(Context ctx, Subscriber s, DataRequests.Kind kind) {
+        String what = kind == DataRequests.Kind.ERASE ? "erase your data" : "download your data";
+        String to = Pages.mask(s.email());
+        switch (requests.send(s, kind)) {
+            case SENT -> pages.message(ctx, 200, "Check your inbox", "We sent a link to " + to + ". Open it within "
+                    + DataRequests.VALID.toMinutes() + " minutes to " + what + ". Nothing happens until you do.");
+            case SENT_RECENTLY -> pages.message(ctx, 200, "Check your inbox", "We sent a link to " + to
+                    + " a few minutes ago: open that one to " + what + ". Nothing happens until you do.");
+            case FAILED -> pages.message(ctx, 503, "Please try again later",
+                    "We could not send the email with your link just now; nothing has changed. Please try again in a few minutes.");
+        }
+    }
+
+    /** The page behind a mailed data link: says what its button will do, and does nothing itself. */
+    void dataPage(Context ctx) {
+        dataRequest(ctx).ifPresent(r -> pages.render(ctx, 200, "data-request", Map.of("erase", r.kind() == DataRequests.Kind.ERASE,
+                "email", Pages.mask(r.subscriber().email()), "actionUrl", "/d/" + ctx.pathParam("token"))));
+    }
+
+    /** The button on that page: the download, or the erasure. */
+    void dataAction(Context ctx) throws JsonProcessingException {
+        if (foreign(ctx)) {
+            return;
+        }
+        Optional<DataRequest> r = dataRequest(ctx);
+        if (r.isEmpty()) {
+            return;
+        }
+        long id = r.get().subscriber().id();
+        if (r.get().kind() == DataRequests.Kind.EXPORT) {
+            ctx.header("Content-Disposition", "attachment; filename=\"my-data.json\"");
+            ctx.header("Cache-Control", "no-store");
+            ctx.contentType("application/json; charset=UTF-8").result(JSON.writeValueAsString(rights.export(id)));
+            return;
+        }
+        rights.erase(id, "link mailed from the preferences page", ClientAddress.of(ctx));
         pages.message(ctx, 200, "Your data is erased",
                 "Your address, your name and everything that identified you are gone, and you will get no more email from us.");
+    }
+
+    private record DataRequest(Subscriber subscriber, DataRequests.Kind kind) {}
+
+    private Optional<DataRequest> dataRequest(Context ctx) {
+        Optional<DataRequests.Request> r = requests.verify(ctx.pathParam("token"));
+        if (r.isEmpty()) {
+            pages.message(ctx, 404, "Link not recognised or expired", "This link is not valid, or older than "
+                    + DataRequests.VALID.toMinutes() + " minutes. Ask again from your preferences page (the link at the end of every email).");
+            return Optional.empty();
+        }
+        Optional<Subscriber> s = subscribers.findById(r.get().subscriber()).filter(x -> !"erased".equals(x.status()));
+        if (s.isEmpty()) {
+            pages.message(ctx, 404, "Not available", SubscriberRoutes.GONE);
+            return Optional.empty();
+        }
+        return Optional.of(new DataRequest(s.get(), r.get().kind()));
     }
 
     private void savePause(long id, String pause, String ip) {
@@ -176,6 +232,11 @@ final class PreferenceRoutes {
 
     /** A POST: from our own page (or a client that says nothing about where it comes from), with a valid token. */
     private Optional<Verified> post(Context ctx) {
+        return foreign(ctx) ? Optional.empty() : subscriber(ctx);
+    }
+
+    /** A POST a browser marks as sent from another site: answered with a 403 here. */
+    private boolean foreign(Context ctx) {
         // Browsers say where a request came from in Sec-Fetch-Site, whatever the referrer policy; Origin is "null"
         // under our no-referrer policy, so it only counts when it names another site.
         String site = ctx.header("Sec-Fetch-Site");
@@ -183,10 +244,9 @@ final class PreferenceRoutes {
         boolean foreign = (site != null && !site.equals("same-origin") && !site.equals("none"))
                 || (from != null && !from.equals("null") && !from.equals(origin));
         if (foreign) {
-            pages.message(ctx, 403, "Not allowed", "This form can only be sent from its own page. Open the preferences link in your email and try again.");
-            return Optional.empty();
+            pages.message(ctx, 403, "Not allowed", "This form can only be sent from its own page. Open the link in your email and try again.");
         }
-        return subscriber(ctx);
+        return foreign;
     }
 
     private Optional<Verified> subscriber(Context ctx) {

@@ -4,6 +4,7 @@ import dev.letterpress.config.Config;
 import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.render.IssueRenderer;
 import dev.letterpress.render.Templates;
+import dev.letterpress.signup.DataRequests;
 import dev.letterpress.signup.Signup;
 import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.DataRights;
@@ -32,14 +33,14 @@ public final class PublicServer implements AutoCloseable {
 
     public PublicServer(Config config, Templates templates, Tracker tracker, SubscriberStore subscribers, CampaignStore campaigns,
                         IssueRenderer renderer, PublicUrls urls, LinkRegistry links, Clock clock, MailboxView mailbox,
-                        Signup signup, DataRights rights, ConsentLog consent,
+                        Signup signup, DataRights rights, DataRequests requests, ConsentLog consent,
                         Consumer<RoutesConfig> moreRoutes) {
         this.http = config.http();
         Pages pages = new Pages(templates, config.sender().newsletterName());
         var tracking = new TrackingRoutes(tracker, pages);
         var views = new CampaignViews(campaigns, renderer, urls, links, config.sender(), clock);
         var subscriberRoutes = new SubscriberRoutes(tracker, subscribers, campaigns, views, pages, consent);
-        var preferences = new PreferenceRoutes(tracker, subscribers, rights, consent, pages, http.publicBaseUrl(), clock);
+        var preferences = new PreferenceRoutes(tracker, subscribers, rights, requests, consent, pages, http.publicBaseUrl(), clock);
         var signupRoutes = new SignupRoutes(signup, pages);
         var demo = mailbox == null ? null : new MailboxRoutes(mailbox, pages);
         this.app = Javalin.create(cfg -> {
@@ -62,6 +63,8 @@ public final class PublicServer implements AutoCloseable {
             cfg.routes.post("/p/{token}", preferences::save);
             cfg.routes.post("/p/{token}/export", preferences::export);
             cfg.routes.post("/p/{token}/erase", preferences::erase);
+            cfg.routes.get("/d/{token}", preferences::dataPage);
+            cfg.routes.post("/d/{token}", preferences::dataAction);
             cfg.routes.get("/s/{token}", signupRoutes::form);
             cfg.routes.post("/s/{token}", signupRoutes::subscribe);
             cfg.routes.get("/confirm/{token}", signupRoutes::confirmPage);

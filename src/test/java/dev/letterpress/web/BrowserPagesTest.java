@@ -91,7 +91,7 @@ class BrowserPagesTest {
     }
 
     @Test
-    void aReaderSubscribesConfirmsChangesPreferencesUnsubscribesAndUndoes() throws Exception {
+    void aReaderSubscribesConfirmsChangesPreferencesUnsubscribesUndoesAndErases() throws Exception {
         // the form, then a mistake, then the real thing
         browser.get(app.signup.formUrl(weekly));
         check("subscribe");
@@ -150,6 +150,27 @@ class BrowserPagesTest {
         navigate(By.id("resubscribe-button"));
         check("resubscribed");
         assertThat(status(id, "Weekly")).isEqualTo(Subscription.CONFIRMED);
+
+        // a download and an erasure are asked for on the preferences page and done from a link mailed to the reader
+        browser.get(app.urls.preferences(campaign, id));
+        navigate(By.id("export-button"));
+        check("data-requested");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Check your inbox");
+        String exportLink = WebClient.first(WebClient.parts(WebClient.mailTo(smtp, "reader@example.com", 3).get(2))[0], "(http\\S+/d/\\S{36,})");
+        browser.get(exportLink);
+        check("data-request-export");
+        assertThat(browser.findElement(By.id("export-button")).isDisplayed()).isTrue();
+        browser.get(app.urls.preferences(campaign, id));
+        browser.findElement(By.cssSelector("label[for=erase-confirm]")).click();
+        navigate(By.id("erase-button"));
+        String eraseLink = WebClient.first(WebClient.parts(WebClient.mailTo(smtp, "reader@example.com", 4).get(3))[0], "(http\\S+/d/\\S{36,})");
+        browser.get(eraseLink);
+        check("data-request-erase");
+        assertThat(app.subscribers.findById(id).orElseThrow().status()).isNotEqualTo("erased");
+        navigate(By.id("erase-button"));
+        check("erased");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your data is erased");
+        assertThat(app.subscribers.findById(id).orElseThrow().status()).isEqualTo("erased");
 
         // the demo's mail catcher (developer-facing, but a page all the same)
         browser.get(base + "/demo/mail");

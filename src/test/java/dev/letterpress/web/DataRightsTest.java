@@ -79,7 +79,20 @@ class DataRightsTest {
         app.eventBuffer.flush();
         post(prefs(ada), "action=save&name=Ada&list=" + weekly.id() + "&list=" + events.id() + "&dnt=on&pause=none");
 
-        HttpResponse<String> r = post(prefs(ada) + "/export", "");
+        // the preferences link travels in every forwarded issue: asking sends a link to ada's own address instead
+        HttpResponse<String> asked = post(prefs(ada) + "/export", "");
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(asked.body()).contains("Check your inbox").contains("a•••@example.com").doesNotContain("ada@example.com");
+        String link = dataLink("ada@example.com", "Your data from");
+        assertThat(post(prefs(ada) + "/export", "").body()).as("no second mail within minutes").contains("a few minutes ago");
+        assertThat(dataMails("ada@example.com")).hasSize(1);
+
+        HttpResponse<String> page = get(link);
+        assertThat(page.statusCode()).as("a GET (a scanner) shows the button, downloads nothing").isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("id=\"export-button\"").doesNotContain("erase-button");
+        assertThat(post(link, "", "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+        HttpResponse<String> r = post(link, "");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
         assertThat(r.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
@@ -95,6 +108,17 @@ class DataRightsTest {
         assertThat(data.at("/deliveries/0/state").asText()).isEqualTo("sent");
         assertThat(data.get("events").findValuesAsText("kind")).contains("open");
         assertThat(get(prefs(ada) + "/export").statusCode()).as("a GET (a scanner) downloads nothing").isEqualTo(404);
+
+        // a tampered, a wrong-purpose or an expired link does nothing
+        String token = link.substring(link.lastIndexOf('/') + 1);
+        String tampered = link.substring(0, link.length() - 1) + (token.endsWith("A") ? "B" : "A");
+        assertThat(post(tampered, "").statusCode()).isEqualTo(404);
+        assertThat(post(base + "/d/" + prefs(ada).substring(prefs(ada).lastIndexOf('/') + 1), "").statusCode()).isEqualTo(404);
+        String old = base + "/d/" + app.tokens.encode(new dev.letterpress.tracking.Token(dev.letterpress.tracking.Token.Purpose.DATA,
+                System.currentTimeMillis() / 60_000 - 61, ada, 1));
+        HttpResponse<String> expired = post(old, "");
+        assertThat(expired.statusCode()).isEqualTo(404);
+        assertThat(expired.body()).contains("older than 60 minutes");
     }
 
     @Test
@@ -109,9 +133,17 @@ class DataRightsTest {
         assertThat(unticked.body()).contains("I understand that erasing cannot be undone").contains("nothing was erased");
         assertThat(app.subscribers.findById(bob).orElseThrow().email()).isEqualTo("bob@example.com");
 
-        HttpResponse<String> erased = post(prefs(bob) + "/erase", "confirm=yes");
+        HttpResponse<String> asked = post(prefs(bob) + "/erase", "confirm=yes");
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(asked.body()).contains("Check your inbox");
+        assertThat(app.subscribers.findById(bob).orElseThrow().email()).as("nothing erased before the mailed link").isEqualTo("bob@example.com");
+        String eraseLink = dataLink("bob@example.com", "Erase your data");
+        assertThat(get(eraseLink).body()).contains("id=\"erase-button\"");
+        assertThat(app.subscribers.findById(bob).orElseThrow().email()).as("a GET erases nothing").isEqualTo("bob@example.com");
+        HttpResponse<String> erased = post(eraseLink, "");
         assertThat(erased.statusCode()).isEqualTo(200);
         assertThat(erased.body()).contains("Your data is erased");
+        assertThat(post(eraseLink, "").statusCode()).as("the link is spent with its subscriber").isEqualTo(404);
 
         var row = app.subscribers.findById(bob).orElseThrow();
         assertThat(row.email()).doesNotContain("bob").endsWith("@erased.invalid");
@@ -228,6 +260,36 @@ class DataRightsTest {
 
     private static List<String> statuses(long subscriber) {
         return app.subscribers.subscriptionsOf(subscriber).stream().map(Subscription::status).toList();
+    }
+
+    /** The mails with a data link sent to {@code to}. */
+    private static List<jakarta.mail.internet.MimeMessage> dataMails(String to) {
+        try {
+            List<jakarta.mail.internet.MimeMessage> found = new java.util.ArrayList<>();
+            for (var m : mailTo(smtp, to, 0)) {
+                if (m.getSubject().startsWith("Your data from") || m.getSubject().startsWith("Erase your data")) {
+                    found.add(m);
+                }
+            }
+            return found;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The data link in the mail to {@code to} whose subject starts with {@code subject}. */
+    private static String dataLink(String to, String subject) throws Exception {
+        TestSupport.await("a data mail to " + to, Duration.ofSeconds(10), () -> dataMails(to).stream().anyMatch(m -> subjectOf(m).startsWith(subject)));
+        var mail = dataMails(to).stream().filter(m -> subjectOf(m).startsWith(subject)).findFirst().orElseThrow();
+        return first(parts(mail)[0], "(http\\S+/d/\\S{36,})");
+    }
+
+    private static String subjectOf(jakarta.mail.internet.MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static jakarta.mail.internet.MimeMessage confirmMail(String to) {
