@@ -116,9 +116,7 @@ public final class Admin implements AutoCloseable {
                     return;
                 }
                 if (route.path().equals("/admin/imports") && ctx.contentLength() > people.maxUploadBytes()) {
-                    // refused before the multipart body is read (and spooled to disk)
-                    view.message(ctx, 413, session, "The file is too large", "Uploads are limited to " + people.maxUploadBytes()
-                            + " bytes (api.max.upload.bytes); split the file, or import it with: letterpress subscribers import FILE --list NAME");
+                    tooLarge(ctx, session); // refused before the multipart body is read (and spooled to disk)
                     return;
                 }
                 if (route.method() == HandlerType.POST && !AdminSessions.csrfMatches(session, submittedCsrf(ctx))) {
@@ -132,10 +130,33 @@ public final class Admin implements AutoCloseable {
             view.message(ctx, 404, session, "Not found", e.getMessage());
         } catch (IllegalArgumentException e) {
             view.message(ctx, 400, session, "That did not work", e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            if (pastUploadLimit(e)) {
+                tooLarge(ctx, session); // a body without Content-Length, stopped by the parser at the limit (PublicServer)
+                return;
+            }
+            if (!(e instanceof RuntimeException)) {
+                throw e;
+            }
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
             view.message(ctx, 500, session, "Something went wrong", "The server log has the details.");
         }
+    }
+
+    private void tooLarge(Context ctx, AdminSessions.Session session) {
+        view.message(ctx, 413, session, "The file is too large", "Uploads are limited to " + people.maxUploadBytes()
+                + " bytes (api.max.upload.bytes); split the file, or import it with: letterpress subscribers import FILE --list NAME");
+    }
+
+    /** Jetty's multipart parser past its limits says "max file size exceeded" or "max length exceeded", wrapped a few times. */
+    private static boolean pastUploadLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof IllegalStateException && m != null && m.startsWith("max ") && m.contains(" exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void notSignedIn(Context ctx) {

@@ -14,6 +14,7 @@ import dev.letterpress.tracking.PublicUrls;
 import dev.letterpress.tracking.Tracker;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.List;
@@ -48,6 +49,10 @@ public final class PublicServer implements AutoCloseable {
             cfg.jetty.host = http.host();
             cfg.jetty.port = http.port();
             cfg.jetty.modifyServletContextHandler(context -> context.insertHandler(new TrackingFastPath(tracker)));
+            // a multipart upload (the admin's CSV import) stops at the upload limit as it is read, with or without a
+            // Content-Length; the few form fields beside the file get 64 KB
+            cfg.jetty.multipartConfig.maxFileSize(config.api().maxUploadBytes(), SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(config.api().maxUploadBytes() + 64 * 1024, SizeUnit.BYTES);
             cfg.routes.before(PublicServer::securityHeaders);
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
             cfg.routes.get("/o/{token}", tracking::open);

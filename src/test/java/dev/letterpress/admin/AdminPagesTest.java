@@ -128,6 +128,15 @@ class AdminPagesTest {
         assertThat(upload.statusCode()).isEqualTo(413);
         assertThat(upload.body()).contains("api.max.upload.bytes");
         assertThat(app.subscribers.findByEmail("big0@import.example")).isEmpty();
+
+        // the same body sent chunked, without a Content-Length: refused as it is read, past the limit
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        var chunked = AdminHttp.HTTP.send(HttpRequest.newBuilder(URI.create(app.config.http().publicBaseUrl() + "/admin/imports"))
+                .header("Cookie", s.cookie()).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+        assertThat(chunked.body()).contains("api.max.upload.bytes");
+        assertThat(app.subscribers.findByEmail("big0@import.example")).isEmpty();
     }
 
     @Test
