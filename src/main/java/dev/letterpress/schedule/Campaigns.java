@@ -17,6 +17,7 @@ import java.util.List;
  * every template) before anything is stored, so a broken issue is refused here and never found mid-send.
  */
 public final class Campaigns {
+    static final int MAX_NAME = 300;
     private final CampaignStore store;
     private final SubscriberStore subscribers;
     private final IssueRenderer renderer;
@@ -77,6 +78,7 @@ public final class Campaigns {
 
     private long create(String name, String issueJson, List<String> listNames, Instant sendAt, String smtpServer, String segment,
                         LocalSendTime local) {
+        checkName(name);
         if (segment != null) {
             dev.letterpress.segment.Segment.parse(segment); // throws SegmentSyntaxException naming the column
         }
@@ -99,11 +101,20 @@ public final class Campaigns {
     /** {@code local} non-null: at that local time per recipient, starting at its first zone (or now, if that passed). */
     long createForIssue(String name, long issueId, List<Long> listIds, Instant sendAt, Long scheduleId, String smtpServer,
                         String segment, LocalSendTime local) {
+        checkName(name);
         Instant now = clock.instant();
         Instant when = local != null ? (local.first().isAfter(now) ? local.first() : now) : sendAt == null ? now : sendAt;
         long id = store.create(name, issueId, listIds, when, scheduleId, smtpServer, segment, local);
         scheduling.scheduleCampaign(id, when);
         return id;
+    }
+
+    /** A campaign's name fits its column (300) and is one line: refused with a reason, never a database error. */
+    private static void checkName(String name) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a campaign name is 1 to " + MAX_NAME + " characters on one line"
+                    + (name == null ? "" : " (this one has " + name.length() + ")"));
+        }
     }
 
     public void pause(long id) {

@@ -84,6 +84,9 @@ public final class WeeklySchedules {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a schedule needs a name");
         }
+        if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a schedule name is at most 200 characters on one line (this one has " + name.length() + ")");
+        }
         if (jdbc.one(sql.get("schedule-by-name"), rs -> rs.getLong(1), name).isPresent()) {
             throw new IllegalArgumentException("a schedule named '" + name + "' already exists");
         }

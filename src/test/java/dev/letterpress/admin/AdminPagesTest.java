@@ -65,6 +65,12 @@ class AdminPagesTest {
         var bad = http.post("/admin/schedules", s.cookie(), form);
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(bad.body()).contains("is not a day");
+
+        form.put("day", "MON");
+        form.put("name", "x".repeat(201));
+        var tooLong = http.post("/admin/schedules", s.cookie(), form);
+        assertThat(tooLong.statusCode()).as("a clear refusal, not a database error").isBetween(400, 499);
+        assertThat(tooLong.body()).contains("at most 200 characters");
     }
 
     @Test
@@ -204,6 +210,12 @@ class AdminPagesTest {
         var local = app.campaignStore.localTime(id);
         assertThat(local).isNotNull();
         assertThat(local.at()).isEqualTo(java.time.LocalDateTime.parse(date + "T09:00"));
+
+        form.put("name", "y".repeat(301));
+        var tooLong = http.post("/admin/issues/" + issueId + "/schedule", s.cookie(), form);
+        assertThat(tooLong.statusCode()).as("a clear refusal, not a database error").isBetween(400, 499);
+        assertThat(tooLong.body()).contains("1 to 300 characters");
+        form.remove("name");
 
         form.remove("localTime");
         var plain = http.post("/admin/issues/" + issueId + "/schedule", s.cookie(), form);
