@@ -82,7 +82,7 @@ final class ImportJobs implements AutoCloseable {
         Job job = new Job(UUID.randomUUID().toString(), list.name(), fileName, lines);
         jobs.put(job.id, job);
         worker.submit(() -> {
-            try (Reader in = Files.newBufferedReader(upload, StandardCharsets.UTF_8)) {
+            try (Reader in = CsvImporter.utf8(Files.newInputStream(upload))) {
                 job.report = importer.importCsv(in, "admin upload by '" + admin + "' (" + fileName + ")", list, status, new CsvImporter.Listener() {
                     @Override
                     public void problem(CsvImporter.RowProblem p) {

@@ -7,7 +7,6 @@ import dev.letterpress.subscriber.Subscription;
 import dev.letterpress.subscriber.SubscriberStore;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
@@ -55,7 +54,7 @@ final class CsvTransfer {
         Json.requireType(ctx, "text/csv");
         List<Problem> problems = new ArrayList<>();
         CsvImporter.Report report;
-        try (Reader in = new InputStreamReader(Json.bounded(ctx, limits.maxUploadBytes()), StandardCharsets.UTF_8)) {
+        try (Reader in = CsvImporter.utf8(Json.bounded(ctx, limits.maxUploadBytes()))) {
             report = importer.importCsv(in, "upload by " + Api.actor(ctx), list, status, p -> {
                 if (problems.size() < MAX_REPORTED) {
                     problems.add(new Problem(p.line(), p.kind().name().toLowerCase(java.util.Locale.ROOT), p.reason()));

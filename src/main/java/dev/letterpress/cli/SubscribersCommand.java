@@ -51,7 +51,7 @@ final class SubscribersCommand {
         }
 
         private int run(App app, dev.letterpress.subscriber.MailingList target) throws IOException {
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            try (Reader in = CsvImporter.utf8(Files.newInputStream(file));
                  BufferedWriter errorOut = errors == null ? null : Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
                 boolean terminal = System.console() != null;
                 long size = Files.size(file);

@@ -5,9 +5,14 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +50,21 @@ public final class CsvImporter {
      */
     public static String escapeFormula(String value) {
         return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    }
+
+    /** What a byte sequence that is not UTF-8 becomes in {@link #utf8}: the row holding it is reported, not imported. */
+    static final char NOT_UTF8 = '\uFFFD';
+    static final String NOT_UTF8_HINT = "was the file saved as Windows-1252 or Latin-1 (Excel's plain \"CSV\" does that)? "
+            + "Save it as \"CSV UTF-8\" and import it again";
+
+    /**
+     * A CSV file's text for {@link #importCsv}: every import path reads through this, so a file in another encoding
+     * is treated alike everywhere. Bytes that are not UTF-8 become {@link #NOT_UTF8} and their row is reported with
+     * its line (the rest imports), instead of being stored garbled or ending the import half-way.
+     */
+    public static Reader utf8(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
     }
 
     /** Receives bad and duplicate rows as they are found, and progress once per chunk. */

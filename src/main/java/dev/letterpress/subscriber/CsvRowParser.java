@@ -4,6 +4,7 @@ import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +95,9 @@ final class CsvRowParser implements Runnable {
             hasEmail |= lower.equals("email");
             names[i] = lower.equals("email") || lower.equals("name") ? lower : n;
         }
+        if (Arrays.stream(names).anyMatch(n -> n.indexOf(CsvImporter.NOT_UTF8) >= 0)) {
+            throw new CsvImporter.ImportException(sourceName + " line 1: the header has bytes that are not UTF-8: " + CsvImporter.NOT_UTF8_HINT);
+        }
         if (!hasEmail) {
             throw new CsvImporter.ImportException(sourceName + " line 1: the header has no 'email' column; expected a header such as email,name,city");
         }
@@ -112,6 +116,13 @@ final class CsvRowParser implements Runnable {
                 invalid.add(new CsvImporter.RowProblem(line, CsvImporter.RowProblem.Kind.INVALID, "a quoted value runs from line " + line + " over "
                         + lines + " more line" + (lines == 1 ? "" : "s") + " (to line " + (line + lines)
                         + "): is a closing quote missing? Those lines were not imported; values must be on one line"));
+                return null;
+            }
+        }
+        for (String field : record.getFields()) {
+            if (field.indexOf(CsvImporter.NOT_UTF8) >= 0) {
+                invalid.add(new CsvImporter.RowProblem(line, CsvImporter.RowProblem.Kind.INVALID, "bytes that are not UTF-8: "
+                        + CsvImporter.NOT_UTF8_HINT));
                 return null;
             }
         }

@@ -371,6 +371,34 @@ class CsvImporterTest {
         }
     }
 
+    /**
+     * A file saved as Windows-1252 (Excel's plain CSV): the row whose bytes are not UTF-8 is reported with its line and
+     * a hint, the others import, and nothing garbled is stored; a header in another encoding stops the import at once.
+     */
+    @Test
+    void rowsThatAreNotUtf8AreReportedWithTheirLineAndTheRestImports() throws Exception {
+        byte[] latin1 = "email,name,city\nok1@enc.example,Ada,Berlin\nmueller@enc.example,J\u00fcrgen M\u00fcller,K\u00f6ln\nok2@enc.example,Bob,Paris\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        CsvImporter.Report report = importer.importCsv(CsvImporter.utf8(new java.io.ByteArrayInputStream(latin1)), "excel.csv", list,
+                Subscription.CONFIRMED, listener);
+        assertThat(report.added()).isEqualTo(2);
+        assertThat(report.invalid()).isEqualTo(1);
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.reason()).contains("not UTF-8").contains("CSV UTF-8");
+        });
+        assertThat(store.findByEmail("mueller@enc.example")).isEmpty();
+        assertThat(store.findByEmail("ok2@enc.example")).isPresent();
+
+        byte[] utf8 = "email,name,city\nmueller@enc.example,J\u00fcrgen M\u00fcller,K\u00f6ln\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        importer.importCsv(CsvImporter.utf8(new java.io.ByteArrayInputStream(utf8)), "utf8.csv", list, Subscription.CONFIRMED, listener);
+        assertThat(store.findByEmail("mueller@enc.example").orElseThrow().name()).isEqualTo("J\u00fcrgen M\u00fcller");
+
+        byte[] header = "email,stra\u00dfe\nx@enc.example,1\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> importer.importCsv(CsvImporter.utf8(new java.io.ByteArrayInputStream(header)), "h.csv", list,
+                Subscription.CONFIRMED, listener)).hasMessageContaining("line 1").hasMessageContaining("not UTF-8");
+    }
+
     @Test
     void onlyConfirmedOrUnconfirmedCanBeImported() {
         assertThatThrownBy(() -> importer.importCsv(new StringReader("email\na@b.example\n"), "x.csv", list, Subscription.UNSUBSCRIBED, listener))
