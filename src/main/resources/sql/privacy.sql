@@ -52,10 +52,10 @@ WHERE subscriber_id = ?
 -- name: erase-events
 UPDATE events SET subscriber_id = NULL, user_agent = NULL, detail = NULL WHERE subscriber_id = ?
 
--- The ledger keeps what happened per campaign (state, SMTP code) but not the address or the server's text,
--- which often repeats it.
+-- The ledger keeps what happened per campaign (state, SMTP code, the open and click marks) but not the address,
+-- the server's text, which often repeats it, or when the person first clicked.
 -- name: erase-deliveries
-UPDATE deliveries SET email = ?, smtp_detail = NULL, message_id = NULL
+UPDATE deliveries SET email = ?, smtp_detail = NULL, message_id = NULL, clicked_human_at = NULL
 WHERE subscriber_id = ? AND campaign_id IN (SELECT id FROM campaigns)
 
 -- name: erase-consent-ips

@@ -49,7 +49,8 @@ ON d.campaign_id = v.campaign_id AND d.subscriber_id = v.id AND d.clicked_machin
 WHEN MATCHED THEN UPDATE SET clicked_machine = TRUE
 
 -- A burst of clicks turned out to be a scanner's: the person's clicks it re-labels, before they are re-labelled.
--- Its clicks are all newer than the id the writer passes (see EventBuffer.IdFloors): a short range of events_by_campaign.
+-- Its clicks are all newer than the id the writer passes (see EventBuffer.IdFloors): on H2 a short range of
+-- events_by_campaign (V21); PostgreSQL may use events_by_subscriber instead.
 -- name: burst-clicks
 SELECT created_at, link_id FROM events
 WHERE id > ? AND campaign_id = ? AND subscriber_id = ? AND kind = 'click' AND created_at >= ? AND human = TRUE

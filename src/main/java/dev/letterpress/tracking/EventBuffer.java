@@ -162,9 +162,10 @@ public final class EventBuffer implements AutoCloseable {
                 }
                 rows.add(h.campaign() == 0 ? null : h.campaign(), subscriber, h.kind().name().toLowerCase(Locale.ROOT), h.linkId(),
                         anonymous ? null : truncate(h.userAgent(), MAX_AGENT), h.at(), v.human(), v.reason());
-                if (burst) {
+                if (burst && subscriber != null) {
                     // the burst's earlier clicks, written before or earlier in this batch (sent to the table first),
-                    // were the same machine
+                    // were the same machine. (A reader not tracked individually has no attributed clicks to re-label,
+                    // and their ledger row must not get a mark from it either.)
                     rows.insert(c);
                     reclassifyBurst(c, h, rollups, floors);
                 }
@@ -229,8 +230,10 @@ public final class EventBuffer implements AutoCloseable {
      * newest rows rather than the reader's whole history (the table has no index by subscriber on H2: V21). Before
      * each batch the writer notes the newest event id; every row it inserts afterwards has a bigger one (ids only
      * grow). A click made at or after {@code since} cannot be in a batch before the last one whose predecessors were
-     * all older than {@code since}, so that batch's noted id is a floor for the burst. Unknown (after a restart):
-     * 0, the whole table, which is slower but as correct.
+     * all older than {@code since}, so that batch's noted id is a floor for the burst; when the batches kept are all
+     * too new, 0 (the campaign's whole click range: slower, as correct). After a restart the first batch's floor
+     * serves, since no click before it is in the burst memory. One writer at a time is assumed: close() drains on its
+     * own thread only when the flusher is stuck, and a burst then may miss the stuck batch's clicks.
      */
     static final class IdFloors {
         /** One batch's floor and the newest event time of every batch written before it. */

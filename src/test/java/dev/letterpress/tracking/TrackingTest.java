@@ -279,6 +279,15 @@ class TrackingTest {
                 TrackingTest::row, campaign);
         assertThat(anonymousRows).extracting(Row::userAgent).containsOnlyNulls();
         assertThat(anonymousRows).extracting(Row::human).contains(true);
+
+        // a burst of theirs: its click is a machine's, still without them, and their ledger row gets no mark
+        assertThat(get(hal.clicks().get(1), SAFARI).statusCode()).isEqualTo(302);
+        assertThat(get(hal.clicks().get(2), SAFARI).statusCode()).isEqualTo(302);
+        app.eventBuffer.flush();
+        assertThat(rows(hal)).isEmpty();
+        assertThat(jdbc.query("SELECT reason FROM events WHERE campaign_id = ? AND subscriber_id IS NULL ORDER BY id DESC",
+                rs -> rs.getString(1), campaign).get(0)).isEqualTo(MachineRules.ALL_LINKS_AT_ONCE);
+        assertThat(marks(hal)).containsExactly(false, false, false, false);
     }
 
     @Test
