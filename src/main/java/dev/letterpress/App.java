@@ -134,7 +134,7 @@ public final class App implements AutoCloseable {
         this.importer = new CsvImporter(db.dataSource(), clock, dataRights::erasedMarker);
         ConfirmationMail transactional = new ConfirmationMail(templates, config, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, transactional, config, clock);
-        DataRequests dataRequests = new DataRequests(tokens, transport, transactional, config, clock);
+        DataRequests dataRequests = new DataRequests(subscribers, tokens, transport, transactional, config, clock);
         this.apiKeys = new ApiKeys(jdbc, clock);
         Api api = new Api(new Api.Limits(config.api().maxBodyBytes(), config.api().maxUploadBytes()), apiKeys, jdbc, subscribers,
                 importer, campaignStore, campaigns, weekly, renderer, events, transport, config.http().publicBaseUrl().toString(), dataRights, clock);

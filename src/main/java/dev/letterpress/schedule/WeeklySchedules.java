@@ -183,7 +183,9 @@ public final class WeeklySchedules {
         }
         long campaignId;
         try {
-            campaignId = campaigns.createForIssue(s.name() + " " + day, next.get()[1], listIds, now, scheduleId, null, expression, local);
+            // schedules named before names were checked may hold a control character: one line, or the firing would fail
+            String name = s.name().replaceAll("\\p{Cntrl}", " ").strip() + " " + day;
+            campaignId = campaigns.createForIssue(name, next.get()[1], listIds, now, scheduleId, null, expression, local);
         } catch (RuntimeException e) {
             // not put back: the campaign row may exist already (its trigger is what failed), and then a later firing
             // would send the same issue a second time; the failed run says what happened

@@ -53,7 +53,7 @@ public final class CsvImporter {
     }
 
     /** What a byte sequence that is not UTF-8 becomes in {@link #utf8}: the row holding it is reported, not imported. */
-    static final char NOT_UTF8 = '\uFFFD';
+    static final char NOT_UTF8 = '\uFFFF'; // a noncharacter, unlike U+FFFD, which a UTF-8 file may hold
     static final String NOT_UTF8_HINT = "was the file saved as Windows-1252 or Latin-1 (Excel's plain \"CSV\" does that)? "
             + "Save it as \"CSV UTF-8\" and import it again";
 
@@ -64,7 +64,8 @@ public final class CsvImporter {
      */
     public static Reader utf8(InputStream in) {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith(String.valueOf(NOT_UTF8))), 1 << 16);
     }
 
     /** Receives bad and duplicate rows as they are found, and progress once per chunk. */

@@ -134,6 +134,9 @@ final class PreferenceRoutes {
                     + DataRequests.VALID.toMinutes() + " minutes to " + what + ". Nothing happens until you do.");
             case SENT_RECENTLY -> pages.message(ctx, 200, "Check your inbox", "We sent a link to " + to
                     + " a few minutes ago: open that one to " + what + ". Nothing happens until you do.");
+            case NOT_MAILABLE -> pages.message(ctx, 409, "We cannot email this address", "Mail to " + to
+                    + " bounced or was reported as spam, so we no longer send to it. Reply to any issue you received, or "
+                    + "write to the address in its footer, and we will help you with your data.");
             case FAILED -> pages.message(ctx, 503, "Please try again later",
                     "We could not send the email with your link just now; nothing has changed. Please try again in a few minutes.");
         }

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class PublicServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PublicServer.class);
 
+    /** The one route that takes a multipart (file) upload: the web admin's CSV import. */
+    private static final String MULTIPART_PATH = "/admin/imports";
+
     private final Javalin app;
     private final Config.Http http;
 
@@ -52,8 +55,16 @@ public final class PublicServer implements AutoCloseable {
             // a multipart upload (the admin's CSV import) stops at the upload limit as it is read, with or without a
             // Content-Length; the few form fields beside the file get 64 KB
             cfg.jetty.multipartConfig.maxFileSize(config.api().maxUploadBytes(), SizeUnit.BYTES);
-            cfg.jetty.multipartConfig.maxTotalRequestSize(config.api().maxUploadBytes() + 64 * 1024, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(config.api().maxUploadBytes() + 64L * 1024, SizeUnit.BYTES);
             cfg.routes.before(PublicServer::securityHeaders);
+            cfg.routes.before(ctx -> {
+                // only the admin's import takes files: elsewhere (the public forms above all) a multipart body would
+                // be spooled to disk up to the upload limit before any handler could refuse it
+                if (ctx.isMultipart() && !ctx.path().equals(MULTIPART_PATH)) {
+                    pages.message(ctx, 415, "Not accepted", "This address takes a plain form, not a file upload.");
+                    ctx.skipRemainingHandlers();
+                }
+            });
             cfg.routes.get("/health", ctx -> ctx.result("ok"));
             cfg.routes.get("/o/{token}", tracking::open);
             cfg.routes.get("/c/{token}", tracking::click);

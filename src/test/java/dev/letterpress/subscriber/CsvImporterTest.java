@@ -390,9 +390,13 @@ class CsvImporterTest {
         assertThat(store.findByEmail("mueller@enc.example")).isEmpty();
         assertThat(store.findByEmail("ok2@enc.example")).isPresent();
 
-        byte[] utf8 = "email,name,city\nmueller@enc.example,J\u00fcrgen M\u00fcller,K\u00f6ln\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // the same in UTF-8 imports, and so does a replacement character that a UTF-8 file really holds
+        byte[] utf8 = "email,name,city\nmueller@enc.example,J\u00fcrgen M\u00fcller,K\u00f6ln\nq@enc.example,Q\ufffd,X\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         importer.importCsv(CsvImporter.utf8(new java.io.ByteArrayInputStream(utf8)), "utf8.csv", list, Subscription.CONFIRMED, listener);
         assertThat(store.findByEmail("mueller@enc.example").orElseThrow().name()).isEqualTo("J\u00fcrgen M\u00fcller");
+        assertThat(store.findByEmail("q@enc.example").orElseThrow().name()).isEqualTo("Q\ufffd");
+        assertThat(problems).hasSize(1);
 
         byte[] header = "email,stra\u00dfe\nx@enc.example,1\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> importer.importCsv(CsvImporter.utf8(new java.io.ByteArrayInputStream(header)), "h.csv", list,

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the consent record every change leaves. Each test works on its own subscriber.
  */
 class DataRightsTest {
-    private static final List<String> PEOPLE = List.of("ada", "bob", "cy", "dee", "eve", "fay");
+    private static final List<String> PEOPLE = List.of("ada", "bob", "cy", "dee", "eve", "fay", "gil");
 
     @TempDir
     static Path dir;
@@ -222,6 +222,26 @@ class DataRightsTest {
         assertThat(post(prefs(eve), "action=save&name=Eve&list=" + weekly.id() + "&list=" + events.id(), "Origin", base).statusCode()).isEqualTo(200);
         assertThat(post(prefs(eve), "action=save&name=Eve&list=" + weekly.id() + "&list=" + events.id(),
                 "Origin", "null", "Sec-Fetch-Site", "same-origin").statusCode()).as("our own page under no-referrer").isEqualTo(200);
+    }
+
+    /** A bounced or complained address gets no data mail (the page says why); no public form takes a multipart body. */
+    @Test
+    void aSuppressedAddressGetsNoDataMailAndFormsRefuseUploads() throws Exception {
+        long gil = ids.get("gil");
+        app.subscribers.suppress("gil@example.com", "hard-bounce", "550 5.1.1 test");
+        HttpResponse<String> asked = post(prefs(gil) + "/export", "");
+        assertThat(asked.statusCode()).isEqualTo(409);
+        assertThat(asked.body()).contains("We cannot email this address");
+        Thread.sleep(300);
+        assertThat(dataMails("gil@example.com")).isEmpty();
+
+        String boundary = "----lp" + System.nanoTime();
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\nleave\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> upload = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(prefs(gil)))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(multipart)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(415);
+        assertThat(statuses(gil)).containsOnly(Subscription.CONFIRMED);
     }
 
     @Test
