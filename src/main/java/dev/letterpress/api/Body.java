@@ -126,6 +126,11 @@ final class Body {
             if (e.getKey().isBlank() || e.getKey().length() > 100 || e.getKey().chars().anyMatch(Character::isISOControl)) {
                 throw ApiError.badRequest(where, "an attribute name is 1 to 100 printable characters");
             }
+            if (e.getKey().strip().equalsIgnoreCase("email") || e.getKey().strip().equalsIgnoreCase("name")) {
+                // the CSV export writes email and name as its own first columns: an attribute of that name would
+                // make a second column of it, and the file would not import again
+                throw ApiError.badRequest(where, "'" + e.getKey() + "' is the subscriber's own field, not an attribute: send it at the top level");
+            }
             JsonNode value = e.getValue();
             if (!value.isValueNode() || value.isNull()) {
                 throw ApiError.badRequest(where, "must be a string");

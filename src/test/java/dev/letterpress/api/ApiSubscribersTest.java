@@ -110,6 +110,10 @@ class ApiSubscribersTest {
         Map<String, Object> badAttribute = subscriber("grace@example.com", "Weekly");
         badAttribute.put("attributes", Map.of("tags", List.of("a")));
         assertThat(api.post("/api/subscribers", badAttribute).field()).isEqualTo("attributes.tags");
+        badAttribute.put("attributes", Map.of("Name", "Grace"));
+        var shadow = api.post("/api/subscribers", badAttribute);
+        assertThat(shadow.status()).isEqualTo(400);
+        assertThat(shadow.field()).isEqualTo("attributes.Name");
         assertThat(app.subscribers.findByEmail("grace@example.com")).isEmpty();
     }
 
