@@ -46,6 +46,7 @@ public final class DeliveryEngine {
     private final String node;
     private final Backoff backoff;
     private final RateLimits limits;
+    private final SoftBounces softBounces;
     private final AtomicBoolean stopping = new AtomicBoolean();
     /** Campaigns this node is sending right now: one run per campaign per node (other nodes may run it too). */
     private final java.util.Set<Long> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -66,6 +67,7 @@ public final class DeliveryEngine {
         Config.Delivery d = config.delivery();
         this.backoff = new Backoff(d.retryInitial(), d.retryMax(), d.retryGiveUp());
         this.limits = new RateLimits(ds, config, clock);
+        this.softBounces = new SoftBounces(new dev.letterpress.db.Jdbc(ds), clock);
     }
 
     /** Asks running sends to finish the message in hand, record what they did, and hand back the rest. */
@@ -146,7 +148,7 @@ public final class DeliveryEngine {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(new Worker(sweep, mailer, ledger, events, subscribers, backoff, config.delivery(), limits, clock, node, stopping)));
+                futures.add(pool.submit(new Worker(sweep, mailer, ledger, events, subscribers, softBounces, backoff, config.delivery(), limits, clock, node, stopping)));
             }
             for (Future<?> f : futures) {
                 f.get();

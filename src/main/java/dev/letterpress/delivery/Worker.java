@@ -37,14 +37,16 @@ final class Worker implements Runnable {
     private int sentOnConnection;
     /** The permanent failure behind the last {@link Ledger.Failed} outcome, for bounce handling after the write. */
     private SendFailure lastFailure;
+    private final SoftBounces softBounces;
     /** Set when the pool had no free connection for a minute: the worker releases its batch and ends. */
     private boolean poolBusy;
     /** The most recent failure text, for the reason given when the campaign pauses itself. */
     private String lastError;
 
-    Worker(DeliveryEngine.Sweep sweep, Mailer mailer, Ledger ledger, EventStore events, SubscriberStore subscribers, Backoff backoff,
-           Config.Delivery settings, RateLimits limits, Clock clock, String node, AtomicBoolean stopping) {
+    Worker(DeliveryEngine.Sweep sweep, Mailer mailer, Ledger ledger, EventStore events, SubscriberStore subscribers, SoftBounces softBounces,
+           Backoff backoff, Config.Delivery settings, RateLimits limits, Clock clock, String node, AtomicBoolean stopping) {
         this.limits = limits;
+        this.softBounces = softBounces;
         this.sweep = sweep;
         this.mailer = mailer;
         this.ledger = ledger;
@@ -108,6 +110,7 @@ final class Worker implements Runnable {
                 ledger.write(sweep.campaignId, node, outcomes);
                 sweep.recordOutcomes(outcomes, lastError);
                 recordBounces(bounced, bounceReasons); // the facts are recorded; now act on the bounces
+                softBounces.delivered(delivered(batch, outcomes));
                 if (poolBusy) {
                     return;
                 }
@@ -191,7 +194,11 @@ final class Worker implements Runnable {
             }
             // a refused sender is every recipient's problem alike: deferred (never a bounce), and counted in the error
             // rate, so the campaign pauses itself with this reply as its reason
-            return deferOrFail(r, f.code(), f.getMessage());
+            Ledger.Outcome o = deferOrFail(r, f.code(), f.getMessage());
+            if (o instanceof Ledger.Failed && SoftBounces.counts(f)) {
+                lastFailure = f; // given up on a mailbox that stayed full: a (soft) bounce of that mailbox
+            }
+            return o;
         }
     }
 
@@ -214,7 +221,15 @@ final class Worker implements Runnable {
         events.record(EventStore.Kind.BOUNCE, sweep.campaignId, r.subscriber().id(), null, detail, null);
         if (f.badAddress()) {
             subscribers.suppress(r.subscriber().email(), "hard-bounce", detail);
+        } else if (SoftBounces.counts(f) && softBounces.record(r.subscriber().email(), sweep.campaignId, detail)) {
+            subscribers.suppress(r.subscriber().email(), "soft-bounces", SoftBounces.LIMIT + " campaigns in a row: " + detail);
         }
+    }
+
+    private static List<String> delivered(List<Ledger.Recipient> batch, List<Ledger.Outcome> outcomes) {
+        java.util.Set<Long> sent = new java.util.HashSet<>();
+        outcomes.stream().filter(o -> o instanceof Ledger.Sent).forEach(o -> sent.add(o.subscriberId()));
+        return sent.isEmpty() ? List.of() : batch.stream().filter(r -> sent.contains(r.subscriber().id())).map(r -> r.subscriber().email()).toList();
     }
 
     private void closeConnection() {

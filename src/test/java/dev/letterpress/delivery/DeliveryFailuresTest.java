@@ -61,6 +61,51 @@ class DeliveryFailuresTest {
         }
     }
 
+    /**
+     * A full mailbox (5.2.2) is a bounce but not a bad address: suppressed only when it refuses in three campaigns in a
+     * row. A message that goes through between them starts the count again.
+     */
+    @Test
+    void aMailboxFullInThreeCampaignsInARowIsSuppressedAndADeliveryResetsTheCount() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger round = new java.util.concurrent.atomic.AtomicInteger();
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> {
+                    if (rcpt.startsWith("full")) {
+                        return "552 5.2.2 <" + rcpt + ">: mailbox full";
+                    }
+                    if (rcpt.startsWith("flaky")) {
+                        return round.get() == 3 ? "250 OK" : "452 4.2.2 mailbox over quota";
+                    }
+                    if (rcpt.startsWith("busy")) {
+                        return "451 4.3.0 temporary local problem"; // not about the mailbox: never counted
+                    }
+                    return "250 OK";
+                });
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of("delivery.retry.initial", "100ms",
+                     "delivery.retry.max", "100ms", "delivery.retry.give.up", "300ms"))).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            for (String email : List.of("ok@example.com", "full@example.com", "flaky@example.com", "busy@example.com")) {
+                app.subscribers.addToList(list.id(), email, null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            for (int i = 1; i <= 4; i++) {
+                round.set(i);
+                long campaign = app.campaigns.create("Round " + i, TestSupport.demoIssue(), List.of("Weekly"), null);
+                TestSupport.await("round " + i + " to finish", Duration.ofSeconds(30),
+                        () -> "finished".equals(app.campaignStore.require(campaign).status()));
+                assertThat(app.subscribers.isSuppressed("full@example.com")).as("full after round " + i).isEqualTo(i >= 3);
+                assertThat(app.subscribers.isSuppressed("flaky@example.com")).as("flaky after round " + i).isFalse();
+                assertThat(app.subscribers.isSuppressed("busy@example.com")).as("busy after round " + i).isFalse();
+                if (i == 4) {
+                    assertThat(app.campaignStore.require(campaign).audienceSize()).as("full is left out").isEqualTo(3);
+                }
+            }
+            var jdbc = app.db.jdbc();
+            assertThat(jdbc.count("SELECT campaigns FROM soft_bounces WHERE email_key = 'flaky@example.com'"))
+                    .as("counted again from the delivery in round 3").isEqualTo(1);
+            assertThat(jdbc.count("SELECT COUNT(*) FROM suppressions WHERE email_key = 'full@example.com' AND reason = 'soft-bounces'")).isEqualTo(1);
+            assertThat(jdbc.count("SELECT COUNT(*) FROM soft_bounces WHERE email_key = 'busy@example.com'")).isZero();
+        }
+    }
+
     @Test
     void whoUnsubscribesDuringASendGetsNothingMoreFromIt() throws Exception {
         int recipients = 120;

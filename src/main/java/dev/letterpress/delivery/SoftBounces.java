@@ -1,0 +1,62 @@
+package dev.letterpress.delivery;
+
+import dev.letterpress.db.Jdbc;
+import dev.letterpress.db.Sql;
+import dev.letterpress.subscriber.EmailAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Mailboxes that keep refusing mail for their state. A hard bounce (5.1.x, 5.2.1) suppresses at once; a mailbox
+ * that is full (x.2.2) or otherwise unable to take mail for now (x.2.x) may empty again, so one such failure changes
+ * nothing. In {@link #LIMIT} different campaigns without a delivery between them, though, it is an abandoned mailbox,
+ * and mailing it on is what mailbox providers read as a list nobody cleans (deliverability.md: x.2.2 is soft). Only
+ * the recipient server's mailbox-status replies count: a connection failure or a plain 4xx may be ours or the
+ * network's, and counting them would suppress a whole list after three bad days. (Each node believes an empty table
+ * for up to a minute, so a delivery right after another node's first soft bounce may not reset that count.)
+ */
+final class SoftBounces {
+    static final int LIMIT = 3;
+    /** How long "the table is empty" is believed before it is counted again (a delivery then skips its DELETE). */
+    private static final Duration RECHECK = Duration.ofMinutes(1);
+
+    private final Jdbc jdbc;
+    private final Sql sql = Sql.load("softbounces");
+    private final Clock clock;
+    private volatile Instant emptyUntil = Instant.MIN;
+
+    SoftBounces(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** True for a reply about the recipient mailbox's state: enhanced status x.2.x other than 5.2.1 (a hard bounce). */
+    static boolean counts(SendFailure f) {
+        String e = f.enhanced();
+        return e != null && !f.aboutSender() && !f.badAddress() && (e.startsWith("4.2.") || e.startsWith("5.2."));
+    }
+
+    /** Counts the failure for its campaign (once per campaign); true when the address has now reached {@link #LIMIT}. */
+    boolean record(String email, long campaignId, String detail) {
+        String key = EmailAddress.key(email);
+        emptyUntil = Instant.MIN;
+        jdbc.update(sql.get("count"), key, campaignId, detail.length() > 1000 ? detail.substring(0, 1000) : detail, clock.instant());
+        return jdbc.one(sql.get("campaigns"), rs -> rs.getInt(1), key).orElse(0) >= LIMIT;
+    }
+
+    /** Messages that went through: their mailboxes start counting from zero again. */
+    void delivered(List<String> emails) {
+        if (emails.isEmpty() || clock.instant().isBefore(emptyUntil)) {
+            return;
+        }
+        if (jdbc.count(sql.get("any")) == 0) {
+            emptyUntil = clock.instant().plus(RECHECK);
+            return;
+        }
+        for (String email : emails) {
+            jdbc.update(sql.get("delivered"), EmailAddress.key(email));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+-- Soft bounces (migration V22): counted once per campaign, removed by a delivery that went through.
+
+-- name: count
+MERGE INTO soft_bounces t
+USING (VALUES (CAST(? AS VARCHAR(320)), CAST(? AS BIGINT), CAST(? AS VARCHAR(1000)), CAST(? AS TIMESTAMP WITH TIME ZONE)))
+  AS v(email_key, campaign_id, detail, at)
+ON t.email_key = v.email_key
+WHEN MATCHED AND t.last_campaign_id <> v.campaign_id THEN
+  UPDATE SET campaigns = t.campaigns + 1, last_campaign_id = v.campaign_id, last_detail = v.detail, updated_at = v.at
+WHEN NOT MATCHED THEN
+  INSERT (email_key, campaigns, last_campaign_id, last_detail, updated_at) VALUES (v.email_key, 1, v.campaign_id, v.detail, v.at)
+
+-- name: campaigns
+SELECT campaigns FROM soft_bounces WHERE email_key = ?
+
+-- name: any
+SELECT COUNT(*) FROM soft_bounces
+
+-- name: delivered
+DELETE FROM soft_bounces WHERE email_key = ?
