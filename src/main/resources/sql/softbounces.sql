@@ -16,5 +16,9 @@ SELECT campaigns FROM soft_bounces WHERE email_key = ?
 -- name: any
 SELECT COUNT(*) FROM soft_bounces
 
+-- Which of a batch's delivered addresses have a count: a key lookup per address, in one statement; usually none.
+-- name: counted
+SELECT s.email_key FROM UNNEST(?) AS x(k) JOIN soft_bounces s ON s.email_key = x.k
+
 -- name: delivered
 DELETE FROM soft_bounces WHERE email_key = ?

@@ -38,11 +38,15 @@ class PostgresFlowTest {
             assertThat(again.unchanged()).isEqualTo(2);
             assertThat(app.subscribers.findByEmail("ada@example.com").orElseThrow().attributes()).containsEntry("city", "London");
 
+            // a soft-bounce count for ada from earlier campaigns: her delivery below ends it (SoftBounces on PostgreSQL)
+            app.db.jdbc().update("INSERT INTO soft_bounces (email_key, campaigns, last_campaign_id, last_detail, updated_at) VALUES (?, 2, 0, 'test', ?)",
+                    "ada@example.com", java.time.Instant.now());
             long campaign = app.campaigns.create("PG issue", TestSupport.demoIssue(), List.of("Weekly"), null);
             TestSupport.await("the campaign to finish on PostgreSQL", Duration.ofSeconds(30),
                     () -> "finished".equals(app.campaignStore.require(campaign).status()));
             assertThat(smtp.getReceivedMessages()).hasSize(2);
             assertThat(app.campaignStore.stateCounts(campaign)).containsEntry("sent", 2L);
+            assertThat(app.db.jdbc().count("SELECT COUNT(*) FROM soft_bounces")).isZero();
 
             // opens and clicks reach the report rollups through PostgreSQL's MERGE: two opens of one reader (one
             // unique), a click; delivered an hour ago so that the at-delivery machine rules stay out of it

@@ -55,8 +55,9 @@ final class SoftBounces {
             emptyUntil = clock.instant().plus(RECHECK);
             return;
         }
-        for (String email : emails) {
-            jdbc.update(sql.get("delivered"), EmailAddress.key(email));
+        String[] keys = emails.stream().map(EmailAddress::key).toArray(String[]::new);
+        for (String key : jdbc.query(sql.get("counted"), rs -> rs.getString(1), (Object) keys)) {
+            jdbc.update(sql.get("delivered"), key);
         }
     }
 }
