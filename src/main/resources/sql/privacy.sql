@@ -64,6 +64,9 @@ UPDATE consent_records SET ip_hash = NULL WHERE subscriber_id = ?
 -- name: delete-suppression
 DELETE FROM suppressions WHERE email_key = ?
 
+-- name: delete-soft-bounces
+DELETE FROM soft_bounces WHERE email_key = ?
+
 -- name: insert-erased-marker
 INSERT INTO suppressions (email_key, reason, detail, created_at) VALUES (?, 'erased', 'keyed HMAC of the address, not the address', ?)
 

@@ -103,6 +103,7 @@ public final class DataRights {
             Jdbc.update(c, sql.get("erase-deliveries"), placeholder, subscriber);
             Jdbc.update(c, sql.get("erase-consent-ips"), subscriber);
             Jdbc.update(c, sql.get("delete-suppression"), key);
+            Jdbc.update(c, sql.get("delete-soft-bounces"), key);
             Jdbc.update(c, sql.get("delete-suppression"), marker);
             Jdbc.update(c, sql.get("insert-erased-marker"), marker, now);
             return null;

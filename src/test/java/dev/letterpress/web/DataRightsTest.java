@@ -133,6 +133,8 @@ class DataRightsTest {
         assertThat(unticked.body()).contains("I understand that erasing cannot be undone").contains("nothing was erased");
         assertThat(app.subscribers.findById(bob).orElseThrow().email()).isEqualTo("bob@example.com");
 
+        app.db.jdbc().update("INSERT INTO soft_bounces (email_key, campaigns, last_campaign_id, last_detail, updated_at) VALUES (?, 1, ?, '552 5.2.2 full', ?)",
+                "bob@example.com", campaign, Instant.now());
         HttpResponse<String> asked = post(prefs(bob) + "/erase", "confirm=yes");
         assertThat(asked.statusCode()).isEqualTo(200);
         assertThat(asked.body()).contains("Check your inbox");
@@ -157,6 +159,7 @@ class DataRightsTest {
         assertThat(jdbc.count("SELECT COUNT(*) FROM deliveries WHERE email = 'bob@example.com'")).isZero();
         assertThat(jdbc.count("SELECT COUNT(*) FROM deliveries WHERE subscriber_id = ? AND state = 'sent'", bob)).as("ledger rows stay").isPositive();
         assertThat(jdbc.count("SELECT COUNT(*) FROM suppressions WHERE email_key LIKE '%bob%'")).isZero();
+        assertThat(jdbc.count("SELECT COUNT(*) FROM soft_bounces WHERE email_key LIKE '%bob%'")).isZero();
         assertThat(app.dataRights.wasErased("Bob@example.com")).isTrue();
         assertThat(app.consent.of(bob)).extracting(r -> r.get("action")).contains("erase");
         assertThat(app.consent.of(bob)).extracting(r -> r.get("ipHash")).containsOnlyNulls();
