@@ -1,8 +1,10 @@
 package dev.letterpress.delivery;
 
+import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
 import dev.letterpress.subscriber.EmailAddress;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +44,17 @@ final class SoftBounces {
     boolean record(String email, long campaignId, String detail) {
         String key = EmailAddress.key(email);
         emptyUntil = Instant.MIN;
-        jdbc.update(sql.get("count"), key, campaignId, detail.length() > 1000 ? detail.substring(0, 1000) : detail, clock.instant());
+        Object[] params = {key, campaignId, detail.length() > 1000 ? detail.substring(0, 1000) : detail, clock.instant()};
+        try {
+            jdbc.update(sql.get("count"), params);
+        } catch (DataException e) {
+            if (!(e.getCause() instanceof SQLException sqe && "23505".equals(sqe.getSQLState()))) {
+                throw e;
+            }
+            // another node inserted the same address's first count meanwhile (PostgreSQL's MERGE does not lock a
+            // key that is not there yet): the row exists now, so this time the MERGE counts it
+            jdbc.update(sql.get("count"), params);
+        }
         return jdbc.one(sql.get("campaigns"), rs -> rs.getInt(1), key).orElse(0) >= LIMIT;
     }
 

@@ -35,7 +35,10 @@ final class Worker implements Runnable {
     private final AtomicBoolean stopping;
     private Mailer.Connection connection;
     private int sentOnConnection;
-    /** The permanent failure behind the last {@link Ledger.Failed} outcome, for bounce handling after the write. */
+    /**
+     * The failure behind the last {@link Ledger.Failed} outcome that is a bounce (a permanent one, or a mailbox-state
+     * one given up on: {@link SoftBounces}), for bounce handling after the write.
+     */
     private SendFailure lastFailure;
     private final SoftBounces softBounces;
     /** Set when the pool had no free connection for a minute: the worker releases its batch and ends. */
