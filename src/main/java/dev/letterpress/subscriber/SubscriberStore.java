@@ -118,7 +118,9 @@ public final class SubscriberStore {
     /** Adds the address to the suppression list; returns false if it was already there. */
     public boolean suppress(String email, String reason, String detail) {
         try {
-            jdbc.update(sql.get("suppress"), EmailAddress.key(email), reason, detail, now());
+            // a server's reply can run past the column (several long lines): the start says what happened
+            String cut = detail != null && detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+            jdbc.update(sql.get("suppress"), EmailAddress.key(email), reason, cut, now());
             return true;
         } catch (DataException e) {
             if (e.getCause() instanceof SQLException sqe && "23505".equals(sqe.getSQLState())) {
