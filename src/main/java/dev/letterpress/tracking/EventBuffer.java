@@ -144,7 +144,7 @@ public final class EventBuffer implements AutoCloseable {
         if (!allSubscribers.isEmpty()) {
             doNotTrack.addAll(jdbc.query(sql.get("do-not-track"), rs -> rs.getLong(1), (Object) allSubscribers.toArray(Long[]::new)));
         }
-        IdFloors.Batch written = jdbc.inTransaction(c -> {
+        IdFloors.Batch done = jdbc.inTransaction(c -> {
             IdFloors.Batch floors = idFloors.begin(c, batch);
             Rollups rollups = new Rollups(c, marked);
             Rows rows = new Rows();
@@ -174,7 +174,7 @@ public final class EventBuffer implements AutoCloseable {
             rollups.write();
             return floors;
         });
-        idFloors.committed(written);
+        idFloors.committed(done);
     }
 
     /** A batch's events as columns, inserted by one statement over arrays (on H2 several times cheaper than a JDBC batch). */
@@ -226,8 +226,8 @@ public final class EventBuffer implements AutoCloseable {
     }
 
     /**
-     * Where a burst's earlier clicks start in the events table, so that re-labelling them reads the primary key's
-     * newest rows rather than the reader's whole history (the table has no index by subscriber on H2: V21). Before
+     * Where a burst's earlier clicks start in the events table, so that re-labelling them reads only the campaign's
+     * newest clicks rather than all of them (the table has no index by subscriber on H2: V21). Before
      * each batch the writer notes the newest event id; every row it inserts afterwards has a bigger one (ids only
      * grow). A click made at or after {@code since} cannot be in a batch before the last one whose predecessors were
      * all older than {@code since}, so that batch's noted id is a floor for the burst; when the batches kept are all
