@@ -34,10 +34,24 @@ final class SoftBounces {
         this.clock = clock;
     }
 
-    /** True for a reply about the recipient mailbox's state: enhanced status x.2.x other than 5.2.1 (a hard bounce). */
+    /** More mailbox-full replies than this in one batch are the relay speaking about us, not about the mailboxes. */
+    static final int MAX_PER_BATCH = 2;
+
+    /**
+     * True for "mailbox full" (x.2.2) about the recipient. Not x.2.3 (message too big: ours) or x.2.4, and not a
+     * relay's own quota on us (Exchange Online answers 5.2.2 SubmissionQuotaExceeded for every recipient); the
+     * caller also drops a batch's replies when more than {@link #MAX_PER_BATCH} came at once.
+     */
     static boolean counts(SendFailure f) {
         String e = f.enhanced();
-        return e != null && !f.aboutSender() && !f.badAddress() && (e.startsWith("4.2.") || e.startsWith("5.2."));
+        String text = String.valueOf(f.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return e != null && !f.aboutSender() && !f.badAddress() && (e.equals("4.2.2") || e.equals("5.2.2"))
+                && !text.contains("submission") && !text.contains("sender");
+    }
+
+    /** Once suppressed, an address gets no deliveries that would ever remove its row. */
+    void forget(String email) {
+        jdbc.update(sql.get("delivered"), EmailAddress.key(email));
     }
 
     /** Counts the failure for its campaign (once per campaign); true when the address has now reached {@link #LIMIT}. */

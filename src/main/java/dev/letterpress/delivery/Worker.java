@@ -214,18 +214,25 @@ final class Worker implements Runnable {
     }
 
     private void recordBounces(List<Ledger.Recipient> bounced, List<SendFailure> reasons) {
+        boolean wholesale = reasons.stream().filter(SoftBounces::counts).count() > SoftBounces.MAX_PER_BATCH;
         for (int i = 0; i < bounced.size(); i++) {
-            recordBounce(bounced.get(i), reasons.get(i));
+            try {
+                recordBounce(bounced.get(i), reasons.get(i), !wholesale);
+            } catch (RuntimeException e) {
+                // the outcomes are written already; one failed bounce record must not cost the others theirs
+                log.error("campaign {}: could not record the bounce of subscriber {}", sweep.campaignId, bounced.get(i).subscriber().id(), e);
+            }
         }
     }
 
-    private void recordBounce(Ledger.Recipient r, SendFailure f) {
+    private void recordBounce(Ledger.Recipient r, SendFailure f, boolean countSoft) {
         String detail = f.code() + (f.enhanced() == null ? "" : " " + f.enhanced()) + " " + f.getMessage();
         events.record(EventStore.Kind.BOUNCE, sweep.campaignId, r.subscriber().id(), null, detail, null);
         if (f.badAddress()) {
             subscribers.suppress(r.subscriber().email(), "hard-bounce", detail);
-        } else if (SoftBounces.counts(f) && softBounces.record(r.subscriber().email(), sweep.campaignId, detail)) {
+        } else if (countSoft && SoftBounces.counts(f) && softBounces.record(r.subscriber().email(), sweep.campaignId, detail)) {
             subscribers.suppress(r.subscriber().email(), "soft-bounces", SoftBounces.LIMIT + " campaigns in a row: " + detail);
+            softBounces.forget(r.subscriber().email());
         }
     }
 

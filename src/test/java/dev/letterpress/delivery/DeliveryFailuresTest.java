@@ -102,7 +102,26 @@ class DeliveryFailuresTest {
             assertThat(jdbc.count("SELECT campaigns FROM soft_bounces WHERE email_key = 'flaky@example.com'"))
                     .as("counted again from the delivery in round 3").isEqualTo(1);
             assertThat(jdbc.count("SELECT COUNT(*) FROM suppressions WHERE email_key = 'full@example.com' AND reason = 'soft-bounces'")).isEqualTo(1);
+            assertThat(jdbc.count("SELECT COUNT(*) FROM soft_bounces WHERE email_key = 'full@example.com'")).as("forgotten once suppressed").isZero();
             assertThat(jdbc.count("SELECT COUNT(*) FROM soft_bounces WHERE email_key = 'busy@example.com'")).isZero();
+        }
+    }
+
+    /** The relay's quota on us (5.2.2 for everyone, or naming the submission) is nobody's full mailbox: nothing is counted. */
+    @Test
+    void aRelayRefusingEveryoneWithMailboxFullCountsNoSoftBounce() throws Exception {
+        try (FaultySmtpServer smtp = new FaultySmtpServer((rcpt, before) -> rcpt.startsWith("quota")
+                        ? "550 5.2.2 STOREDRV.Submission.Exception:SubmissionQuotaExceededException" : "552 5.2.2 mailbox full");
+             App app = App.create(TestSupport.config(dir, smtp.port(), Map.of())).start()) {
+            var list = app.subscribers.createList("Weekly", null);
+            for (String email : List.of("a@example.com", "b@example.com", "c@example.com", "quota@example.com")) {
+                app.subscribers.addToList(list.id(), email, null, Map.of(), Subscription.CONFIRMED, "test");
+            }
+            long campaign = app.campaigns.create("Everyone full", TestSupport.demoIssue(), List.of("Weekly"), null);
+            TestSupport.await("the campaign to end", Duration.ofSeconds(30),
+                    () -> List.of("finished", "paused").contains(app.campaignStore.require(campaign).status()));
+            assertThat(app.events.counts(campaign).get("bounce").total()).as("still bounces").isPositive();
+            assertThat(app.db.jdbc().count("SELECT COUNT(*) FROM soft_bounces")).isZero();
         }
     }
 
