@@ -3,8 +3,7 @@
   plain text and there is no pixelUrl.
 -->
 <#import "/email/lib/components.ftl" as c>
-<#assign firstName = ((subscriber.firstName)!"")?trim>
-<#assign greetName = firstName?has_content?then(firstName, "there")>
+<#assign greetName = (subscriber.firstName)!"there">
 <#macro share>
 SHARE THIS ISSUE
 Know someone who would like ${newsletter.name}? Forward this email to a

@@ -80,6 +80,21 @@ public final class TestSupport {
         }
     }
 
+    /** A copy of the project's templates in {@code target} (over any copy already there), for a test to edit. */
+    public static void copyTemplates(Path target) throws IOException {
+        Path source = Path.of("templates").toAbsolutePath();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(source)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(p, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
     public static String demoIssue() {
         try (InputStream in = TestSupport.class.getResourceAsStream("/demo/issue.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

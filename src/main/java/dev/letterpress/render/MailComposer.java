@@ -50,6 +50,7 @@ public final class MailComposer {
     /** Link ids by URL for this campaign: the registry's answer, without building its cache key per link. */
     private final Map<String, Long> linkIds = new ConcurrentHashMap<>();
     private final Map<String, String> listIds = new ConcurrentHashMap<>();
+    private final SkeletonCache skeletons;
     /** Per sending thread: the text and HTML lines of its previous message, whose encoding the next one reuses. */
     private final ThreadLocal<MimeBytes.LineCache[]> lineCaches =
             ThreadLocal.withInitial(() -> new MimeBytes.LineCache[] {new MimeBytes.LineCache(), new MimeBytes.LineCache()});
@@ -77,6 +78,7 @@ public final class MailComposer {
         this.base = urls.base();
         this.ownBasePrefix = base + "/";
         this.share = urls.share(campaign);
+        this.skeletons = new SkeletonCache(prepared, campaign, share, base, ownBasePrefix);
     }
 
     /** The body alone (web view, previews): same links and tracking as the mail. */
@@ -85,14 +87,40 @@ public final class MailComposer {
     }
 
     private RenderedContent content(Subscriber s, String listName, Urls u) throws TemplateException {
-        RenderedContent raw = prepared.render(new MailContext(s, listName, u.view(), u.unsubscribe(), u.preferences(), share, u.open()));
+        RenderedContent raw = prepared.render(new MailContext(s, listName, u.webView(), u.unsubscribe(), u.preferences(), share, u.pixel()));
         String html = LinkRewriter.rewrite(raw.html(), base, ownBasePrefix, u::click);
         return new RenderedContent(html, raw.text());
     }
 
+    /**
+     * The mail's body: the HTML spliced from the campaign's layout skeleton for the reader's shape when there is
+     * one (see {@link SkeletonCache}), else rendered in full as the web view is.
+     */
+    private RenderedContent body(Subscriber s, String listName, Urls u) throws TemplateException {
+        LayoutSkeleton skeleton = skeletons.forReader(s, listName);
+        if (skeleton == null) {
+            return content(s, listName, u);
+        }
+        String html = skeleton.splice(s, prepared.reason(s, listName), u);
+        if (skeletons.shouldCheck(s, listName)) {
+            RenderedContent full = content(s, listName, u);
+            if (!full.html().equals(html)) {
+                skeletons.mismatch(s.id(), html, full.html());
+            }
+            return full;
+        }
+        return new RenderedContent(html, prepared.renderText(new MailContext(s, listName, u.webView(), u.unsubscribe(),
+                u.preferences(), share, u.pixel())));
+    }
+
+    /** Whether messages are still spliced from skeletons (tests; false once one differed from its full render). */
+    boolean splicing() {
+        return skeletons.splicing();
+    }
+
     public Composed compose(Subscriber s, long listId, String listName) throws TemplateException, MessagingException {
         Urls u = new Urls(s.id(), listId);
-        RenderedContent content = content(s, listName, u);
+        RenderedContent content = body(s, listName, u);
         // the random part is what proves a bounce or complaint report quotes a message we really sent (inbound): it
         // must not be predictable from another Message-ID a reader has seen, so not ThreadLocalRandom
         String messageId = "<" + campaign + "." + s.id() + "." + Long.toUnsignedString(MESSAGE_ID_RANDOM.nextLong(), 36)
@@ -147,7 +175,7 @@ public final class MailComposer {
     }
 
     /** One recipient's URLs, each token made once per message (a link used twice gets the same URL, as before). */
-    private final class Urls {
+    private final class Urls implements LayoutSkeleton.Links {
         private final long sid;
         private final long listId;
         private String unsubscribe;
@@ -159,29 +187,34 @@ public final class MailComposer {
             this.listId = listId;
         }
 
-        String view() {
+        @Override
+        public String webView() {
             if (view == null) {
                 view = urls.view(campaign, sid);
             }
             return view;
         }
 
-        String unsubscribe() {
+        @Override
+        public String unsubscribe() {
             if (unsubscribe == null) {
                 unsubscribe = urls.unsubscribe(campaign, sid, listId);
             }
             return unsubscribe;
         }
 
-        String preferences() {
+        @Override
+        public String preferences() {
             return urls.preferences(campaign, sid);
         }
 
-        String open() {
+        @Override
+        public String pixel() {
             return urls.open(campaign, sid);
         }
 
-        String click(String url) {
+        @Override
+        public String click(String url) {
             if (clicks == null) {
                 clicks = new java.util.HashMap<>();
             }

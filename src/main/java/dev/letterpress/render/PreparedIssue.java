@@ -2,6 +2,7 @@ package dev.letterpress.render;
 
 import dev.letterpress.config.Config;
 import dev.letterpress.issue.Issue;
+import dev.letterpress.subscriber.Subscriber;
 import freemarker.core.TemplateHTMLOutputModel;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
@@ -48,14 +49,59 @@ public final class PreparedIssue {
     }
 
     public RenderedContent render(MailContext ctx) throws TemplateException {
-        String html = templates.render(htmlLayout, model(ctx, true), htmlChars + htmlChars / 8);
-        String text = templates.render(textLayout, model(ctx, false), textChars + textChars / 8);
+        Recipient reader = Recipient.of(ctx, reason(ctx.subscriber(), ctx.listName()));
+        String html = templates.render(htmlLayout, model(reader, true), htmlChars + htmlChars / 8);
+        String text = templates.render(textLayout, model(reader, false), textChars + textChars / 8);
         htmlChars = html.length(); // the next reader's message is about as long (racy updates are harmless: a hint)
         textChars = text.length();
         return new RenderedContent(html, text);
     }
 
-    private Map<String, Object> model(MailContext ctx, boolean html) {
+    /** The plain-text layout alone (the HTML came from a {@link LayoutSkeleton}). */
+    String renderText(MailContext ctx) throws TemplateException {
+        Recipient reader = Recipient.of(ctx, reason(ctx.subscriber(), ctx.listName()));
+        String text = templates.render(textLayout, model(reader, false), textChars + textChars / 8);
+        textChars = text.length();
+        return text;
+    }
+
+    Template htmlLayout() {
+        return htmlLayout;
+    }
+
+    Template template(String name) throws java.io.IOException {
+        return templates.get(name);
+    }
+
+    /** The HTML layout alone, for {@code reader}'s values (which {@link LayoutSkeleton} makes placeholders). */
+    String renderHtml(Recipient reader) throws TemplateException {
+        return templates.render(htmlLayout, model(reader, true), htmlChars + htmlChars / 8);
+    }
+
+    /** Why the reader gets this mail, as the footer says it. */
+    String reason(Subscriber sub, String listName) {
+        return sub.id() == 0
+                ? "This is the web version of " + sender.newsletterName() + ", sent to the subscribers of " + listName + "."
+                : "You are receiving this because you subscribed to " + listName + " from " + sender.newsletterName()
+                        + " with " + sub.email() + ".";
+    }
+
+    /**
+     * What the layout sees of one reader. Values are strings when rendering for real; a skeleton puts markup
+     * placeholders in their place. {@code name} and {@code firstName} are null when the reader has no name.
+     */
+    record Recipient(Object email, Object name, Object firstName, Map<String, ?> attributes, String listName,
+                  Object webView, Object unsubscribe, Object preferences, String share, Object reason, Object pixelUrl) {
+        static Recipient of(MailContext ctx, String reason) {
+            Subscriber sub = ctx.subscriber();
+            boolean named = sub.name() != null && !sub.name().isBlank();
+            return new Recipient(sub.email(), named ? sub.name() : null, named ? sub.firstName() : null, sub.attributes(),
+                    ctx.listName(), ctx.webViewUrl(), ctx.unsubscribeUrl(), ctx.preferencesUrl(), ctx.shareUrl(), reason,
+                    ctx.pixelUrl());
+        }
+    }
+
+    private Map<String, Object> model(Recipient r, boolean html) {
         Map<String, Object> m = new HashMap<>();
         m.put("subject", issue.subject());
         if (issue.preheader() != null) {
@@ -63,24 +109,19 @@ public final class PreparedIssue {
         }
         m.put("newsletter", newsletter);
         m.put("sections", html ? htmlSections : textSections);
-        var sub = ctx.subscriber();
         Map<String, Object> subscriber = new HashMap<>();
-        subscriber.put("email", sub.email());
-        if (sub.name() != null && !sub.name().isBlank()) {
-            subscriber.put("name", sub.name());
-            subscriber.put("firstName", sub.firstName());
+        subscriber.put("email", r.email());
+        if (r.name() != null) {
+            subscriber.put("name", r.name());
+            subscriber.put("firstName", r.firstName());
         }
-        subscriber.put("attributes", sub.attributes());
+        subscriber.put("attributes", r.attributes());
         m.put("subscriber", subscriber);
-        m.put("links", Map.of("webView", ctx.webViewUrl(), "unsubscribe", ctx.unsubscribeUrl(),
-                "preferences", ctx.preferencesUrl(), "share", ctx.shareUrl()));
-        String reason = sub.id() == 0
-                ? "This is the web version of " + sender.newsletterName() + ", sent to the subscribers of " + ctx.listName() + "."
-                : "You are receiving this because you subscribed to " + ctx.listName() + " from " + sender.newsletterName()
-                        + " with " + sub.email() + ".";
-        m.put("footer", Map.of("postalAddress", sender.postalAddress(), "listName", ctx.listName(), "reason", reason));
+        m.put("links", Map.of("webView", r.webView(), "unsubscribe", r.unsubscribe(), "preferences", r.preferences(),
+                "share", r.share()));
+        m.put("footer", Map.of("postalAddress", sender.postalAddress(), "listName", r.listName(), "reason", r.reason()));
         if (html) {
-            m.put("pixelUrl", ctx.pixelUrl());
+            m.put("pixelUrl", r.pixelUrl());
         }
         return m;
     }
