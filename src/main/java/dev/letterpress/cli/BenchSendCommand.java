@@ -59,10 +59,17 @@ final class BenchSendCommand implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "C", defaultValue = "4", description = "SMTP connections (delivery.connections and baseline threads; default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
+            description = "delivery.batch.size for the campaign (default: the configuration's default).")
+    int batchSize;
+
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "20000",
             description = "Before each measured phase, the same work for W other recipients, not counted: the JIT compiles for the first "
                     + "~15 s of a fresh JVM, about a third of the CPU then (default: ${DEFAULT-VALUE}; 0: measure from a cold start).")
     int warmup;
+
+    @Option(names = "--no-smtp-source", description = "Skip Postfix's smtp-source reference run (it runs when smtp-sink is the sink).")
+    boolean noSmtpSource;
 
     @Option(names = "--baseline-only", description = "Only run the stock Jakarta Mail baseline.")
     boolean baselineOnly;
@@ -81,7 +88,16 @@ final class BenchSendCommand implements Callable<Integer> {
     Path dir;
 
     /** One measured phase. */
-    record Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap) {
+    record Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap,
+                   double sinkCpuSeconds) {
+        Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap) {
+            this(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, Double.NaN);
+        }
+
+        Figures withSinkCpu(double s) {
+            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, s);
+        }
+
         double rate() {
             return messages / Math.max(1e-9, seconds);
         }
@@ -135,12 +151,15 @@ final class BenchSendCommand implements Callable<Integer> {
                 sinkName = "built-in sink (in this process; its CPU is subtracted)";
             }
             final BenchSink inProcess = builtin;
-            Map<String, String> settings = Map.of(
+            Map<String, String> settings = new java.util.HashMap<>(Map.of(
                     "data.dir", work.resolve("db").toString(),
                     "http.port", "0",
                     "smtp.host", host,
                     "smtp.port", Integer.toString(port),
-                    "delivery.connections", Integer.toString(connections));
+                    "delivery.connections", Integer.toString(connections)));
+            if (batchSize > 0) {
+                settings.put("delivery.batch.size", Integer.toString(batchSize));
+            }
             var config = ConfigLoader.fromMap(settings);
             System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, %d CPUs, load %.2f%n",
                     recipients, connections, sinkName, Runtime.getRuntime().maxMemory() >> 20,
@@ -160,7 +179,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     if (warmup > 0) {
                         warmedUp(runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN));
                     }
-                    rows.add(runCampaign(app, inProcess, LIST, CAMPAIGN));
+                    double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
+                    Figures f = runCampaign(app, inProcess, LIST, CAMPAIGN);
+                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
                 long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
@@ -177,7 +198,12 @@ final class BenchSendCommand implements Callable<Integer> {
                     if (warmup > 0) {
                         warmedUp(BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections));
                     }
-                    rows.add(BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections));
+                    double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
+                    Figures f = BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections);
+                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
+                }
+                if (smtpSink != null && !noSmtpSource && onPath("smtp-source") != null) {
+                    rows.add(BenchSmtpSource.run(onPath("smtp-source"), host, port, recipients, connections, messageBytes, smtpSink));
                 }
             }
             Figures signed = null;
@@ -285,27 +311,42 @@ final class BenchSendCommand implements Callable<Integer> {
 
     private static void print(List<Figures> rows, int messageBytes, Figures signed) {
         System.out.printf("%nmessage size: %,d bytes%n", messageBytes);
-        System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %9s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s", "peak heap");
+        System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %9s %10s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s",
+                "peak heap", "sink CPU s");
         List<Figures> table = new ArrayList<>(rows);
         if (signed != null) {
             table.add(1, signed);
         }
         for (Figures f : table) {
-            System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10.1f %,7d MB%n", f.name(), f.messages(), f.seconds(), f.rate(),
-                    f.wallSeconds(), f.wallRate(), f.cpuSeconds(), f.peakHeap() >> 20);
+            System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10s %,7d MB %10s%n", f.name(), f.messages(), f.seconds(), f.rate(),
+                    f.wallSeconds(), f.wallRate(), seconds(f.cpuSeconds()), f.peakHeap() >> 20, seconds(f.sinkCpuSeconds()));
         }
-        if (rows.size() == 2) {
-            Figures lp = rows.get(0);
-            Figures base = rows.get(1);
+        Figures lp = byName(rows, CAMPAIGN);
+        Figures base = byName(rows, "stock Jakarta Mail");
+        Figures source = byName(rows, "postfix smtp-source");
+        if (lp != null && base != null) {
             System.out.printf("letterpress / baseline: %.2fx msgs/s (wall: %.2fx), CPU per message %.0f us vs %.0f us%n",
                     lp.rate() / base.rate(), lp.wallRate() / base.wallRate(), lp.cpuSeconds() * 1e6 / lp.messages(),
                     base.cpuSeconds() * 1e6 / Math.max(1, base.messages()));
         }
-        if (signed != null && !rows.isEmpty()) {
-            BenchDkim.printCost(rows.get(0), signed);
+        if (lp != null && source != null) {
+            System.out.printf("letterpress / smtp-source: %.2fx msgs/s (smtp-source: Postfix's C load generator, same size, same sink,"
+                    + " same connections)%n", lp.rate() / source.rate());
+        }
+        if (signed != null && lp != null) {
+            BenchDkim.printCost(lp, signed);
         }
         System.out.println("(msgs/s: campaign started_at..finished_at, i.e. freeze, render, links, MIME, SMTP, ledger; wall: from create to"
-                + " seen finished; CPU: whole process, minus a built-in sink's threads; peak heap: sum of heap pools' peaks in the phase)");
+                + " seen finished; CPU: whole process, minus a built-in sink's threads; peak heap: sum of heap pools' peaks in the phase;"
+                + " sink CPU: smtp-sink's own CPU in the phase, when it is the sink)");
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "-" : String.format("%.1f", s);
+    }
+
+    private static Figures byName(List<Figures> rows, String name) {
+        return rows.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
     }
 
     static long processCpu() {

@@ -53,12 +53,17 @@ final class LayoutSkeleton {
     private final Slot[] slots;
     /** The attribute's name for ATTRIBUTE slots, the link's URL for CLICK slots. */
     private final String[] keys;
+    /** HTML (values escaped, links tracked) or plain text (values as they are). */
+    private final boolean html;
     private final int fixedChars;
+    private final QpSplicer qp;
 
-    private LayoutSkeleton(String[] literals, Slot[] slots, String[] keys) {
+    private LayoutSkeleton(String[] literals, Slot[] slots, String[] keys, boolean html) {
         this.literals = literals;
         this.slots = slots;
         this.keys = keys;
+        this.html = html;
+        this.qp = new QpSplicer(literals);
         int n = 0;
         for (String l : literals) {
             n += l.length();
@@ -78,11 +83,11 @@ final class LayoutSkeleton {
     }
 
     /**
-     * Renders {@code prepared}'s HTML layout for the shape of {@code s} and scans its links as the real render
-     * would ({@link LinkRewriter}), keeping a slot per tracked link.
+     * Renders {@code prepared}'s HTML or text layout for the shape of {@code s}; in HTML, scans its links as the
+     * real render would ({@link LinkRewriter}), keeping a slot per tracked link.
      */
-    static LayoutSkeleton build(PreparedIssue prepared, Subscriber s, String listName, String share, String ownBase,
-                                String ownBasePrefix) throws NotSpliceable {
+    static LayoutSkeleton build(PreparedIssue prepared, boolean html, Subscriber s, String listName, String share,
+                                String ownBase, String ownBasePrefix) throws NotSpliceable {
         List<Slot> holeSlots = new ArrayList<>();
         List<String> holeKeys = new ArrayList<>();
         List<String> holePrefixes = new ArrayList<>();
@@ -97,16 +102,19 @@ final class LayoutSkeleton {
                 named ? p.value(Slot.FIRST_NAME, null) : null, attributes, listName, p.ownLink(Slot.WEB_VIEW),
                 p.ownLink(Slot.UNSUBSCRIBE), p.ownLink(Slot.PREFERENCES), share, p.value(Slot.REASON, null),
                 p.ownLink(Slot.PIXEL));
-        String html;
+        String rendered;
         try {
-            html = prepared.renderHtml(recipient);
+            rendered = prepared.renderLayout(recipient, html);
         } catch (TemplateException e) {
             throw new NotSpliceable("the layout does more than print a reader's values (" + e.getTemplateSourceName()
                     + " line " + e.getLineNumber() + ")");
         }
         List<String> clickUrls = new ArrayList<>();
+        if (!html) {
+            return parse(rendered, holeSlots, holeKeys, holePrefixes, clickUrls, false);
+        }
         boolean[] personalLink = {false};
-        String marked = LinkRewriter.rewrite(html, ownBase, ownBasePrefix, url -> {
+        String marked = LinkRewriter.rewrite(rendered, ownBase, ownBasePrefix, url -> {
             if (hasMarker(url)) {
                 personalLink[0] = true;
                 return url;
@@ -117,11 +125,11 @@ final class LayoutSkeleton {
         if (personalLink[0]) {
             throw new NotSpliceable("a tracked link contains a reader's value");
         }
-        return parse(marked, holeSlots, holeKeys, holePrefixes, clickUrls);
+        return parse(marked, holeSlots, holeKeys, holePrefixes, clickUrls, true);
     }
 
     private static LayoutSkeleton parse(String marked, List<Slot> holeSlots, List<String> holeKeys, List<String> holePrefixes,
-                                        List<String> clickUrls) throws NotSpliceable {
+                                        List<String> clickUrls, boolean html) throws NotSpliceable {
         List<String> literals = new ArrayList<>();
         List<Slot> slots = new ArrayList<>();
         List<String> keys = new ArrayList<>();
@@ -161,7 +169,7 @@ final class LayoutSkeleton {
             i = end + 1;
         }
         literals.add(literal.toString());
-        return new LayoutSkeleton(literals.toArray(String[]::new), slots.toArray(Slot[]::new), keys.toArray(String[]::new));
+        return new LayoutSkeleton(literals.toArray(String[]::new), slots.toArray(Slot[]::new), keys.toArray(String[]::new), html);
     }
 
     private static int parseIndex(String s, int from, int to) {
@@ -189,32 +197,41 @@ final class LayoutSkeleton {
         return false;
     }
 
-    /** {@code s}'s HTML: the fixed text with their values escaped as FreeMarker escapes them, and their click URLs. */
+    /** {@code s}'s text: the fixed text with their values (in HTML escaped as FreeMarker escapes them) and click URLs. */
     String splice(Subscriber s, String reason, Links links) {
         StringBuilder out = new StringBuilder(fixedChars + 160 * slots.length);
         for (int i = 0; i < slots.length; i++) {
-            out.append(literals[i]);
-            String key = keys[i];
-            switch (slots[i]) {
-                case EMAIL -> escape(out, s.email());
-                case NAME -> escape(out, s.name());
-                case FIRST_NAME -> escape(out, s.firstName());
-                case ATTRIBUTE -> escape(out, s.attributes().get(key));
-                case WEB_VIEW -> escape(out, links.webView());
-                case UNSUBSCRIBE -> escape(out, links.unsubscribe());
-                case PREFERENCES -> escape(out, links.preferences());
-                case REASON -> escape(out, reason);
-                case PIXEL -> escape(out, links.pixel());
-                case CLICK -> out.append(links.click(key)); // as LinkRewriter puts it: tracked URLs need no escaping
-                default -> throw new IllegalStateException(slots[i].name());
-            }
+            out.append(literals[i]).append(value(i, s, reason, links));
         }
         return out.append(literals[slots.length]).toString();
     }
 
-    /** As FreeMarker escapes a string printed in an HTML template: the same method, so the same bytes. */
-    private static void escape(StringBuilder out, String v) {
-        out.append(HTMLOutputFormat.INSTANCE.escapePlainText(v));
+    /** Appends what {@link #splice} returns as quoted-printable UTF-8, encoding only the lines with slots. */
+    void writeQuotedPrintable(MimeBytes out, Subscriber s, String reason, Links links) {
+        qp.write(out, i -> value(i, s, reason, links));
+    }
+
+    int expectedBytes() {
+        return qp.expectedBytes();
+    }
+
+    private String value(int i, Subscriber s, String reason, Links links) {
+        String v = switch (slots[i]) {
+            case EMAIL -> s.email();
+            case NAME -> s.name();
+            case FIRST_NAME -> s.firstName();
+            case ATTRIBUTE -> s.attributes().get(keys[i]);
+            case WEB_VIEW -> links.webView();
+            case UNSUBSCRIBE -> links.unsubscribe();
+            case PREFERENCES -> links.preferences();
+            case REASON -> reason;
+            case PIXEL -> links.pixel();
+            case CLICK -> {
+                yield links.click(keys[i]); // as LinkRewriter puts it: tracked URLs need no escaping
+            }
+        };
+        // FreeMarker's own HTML escaping, so the same bytes as a full render
+        return html && slots[i] != Slot.CLICK ? HTMLOutputFormat.INSTANCE.escapePlainText(v) : v;
     }
 
     int slotCount() {

@@ -93,24 +93,20 @@ public final class MailComposer {
     }
 
     /**
-     * The mail's body: the HTML spliced from the campaign's layout skeleton for the reader's shape when there is
-     * one (see {@link SkeletonCache}), else rendered in full as the web view is.
+     * A spliced message checked against its full render (see {@link SkeletonCache}): the full render is what is
+     * sent, and a difference turns splicing off for the campaign.
      */
-    private RenderedContent body(Subscriber s, String listName, Urls u) throws TemplateException {
-        LayoutSkeleton skeleton = skeletons.forReader(s, listName);
-        if (skeleton == null) {
-            return content(s, listName, u);
+    private RenderedContent checked(SkeletonCache.Entry skeleton, Subscriber s, String listName, Urls u) throws TemplateException {
+        RenderedContent full = content(s, listName, u);
+        String reason = prepared.reason(s, listName);
+        String html = skeleton.html().splice(s, reason, u);
+        String text = skeleton.text().splice(s, reason, u);
+        if (!full.html().equals(html)) {
+            skeletons.mismatch(s.id(), "HTML", html, full.html());
+        } else if (!full.text().equals(text)) {
+            skeletons.mismatch(s.id(), "text", text, full.text());
         }
-        String html = skeleton.splice(s, prepared.reason(s, listName), u);
-        if (skeletons.shouldCheck(s, listName)) {
-            RenderedContent full = content(s, listName, u);
-            if (!full.html().equals(html)) {
-                skeletons.mismatch(s.id(), html, full.html());
-            }
-            return full;
-        }
-        return new RenderedContent(html, prepared.renderText(new MailContext(s, listName, u.webView(), u.unsubscribe(),
-                u.preferences(), share, u.pixel())));
+        return full;
     }
 
     /** Whether messages are still spliced from skeletons (tests; false once one differed from its full render). */
@@ -120,7 +116,10 @@ public final class MailComposer {
 
     public Composed compose(Subscriber s, long listId, String listName) throws TemplateException, MessagingException {
         Urls u = new Urls(s.id(), listId);
-        RenderedContent content = body(s, listName, u);
+        // spliced from the campaign's skeletons for this kind of reader, or (content != null) rendered in full
+        SkeletonCache.Entry skeleton = skeletons.forReader(s, listName);
+        RenderedContent content = skeleton == null ? content(s, listName, u)
+                : skeletons.shouldCheck(skeleton) ? checked(skeleton, s, listName, u) : null;
         // the random part is what proves a bounce or complaint report quotes a message we really sent (inbound): it
         // must not be predictable from another Message-ID a reader has seen, so not ThreadLocalRandom
         String messageId = "<" + campaign + "." + s.id() + "." + Long.toUnsignedString(MESSAGE_ID_RANDOM.nextLong(), 36)
@@ -154,16 +153,28 @@ public final class MailComposer {
         m.setHeader("MIME-Version", "1.0");
         m.setHeader("Content-Type", new ContentType("multipart", "alternative", params).toString());
         m.setHeader("Message-ID", messageId);
-        String text = content.text();
-        String html = content.html();
-        MimeBytes body = new MimeBytes(text.length() + html.length() + (text.length() + html.length()) / 4 + 512);
-        MimeBytes.LineCache[] caches = lineCaches.get();
-        body.ascii("--").ascii(boundary).crlf().bytes(TEXT_PART_HEADERS).quotedPrintable(text, caches[0]).crlf();
-        body.ascii("--").ascii(boundary).crlf().bytes(HTML_PART_HEADERS).quotedPrintable(html, caches[1]).crlf();
-        body.ascii("--").ascii(boundary).ascii("--").crlf();
-        byte[] bytes = body.toByteArray();
-        caches[0].commit(bytes);
-        caches[1].commit(bytes);
+        byte[] bytes;
+        if (content == null) {
+            String reason = prepared.reason(s, listName);
+            MimeBytes body = new MimeBytes(skeleton.text().expectedBytes() + skeleton.html().expectedBytes() + 512);
+            body.ascii("--").ascii(boundary).crlf().bytes(TEXT_PART_HEADERS);
+            skeleton.text().writeQuotedPrintable(body, s, reason, u);
+            body.crlf().ascii("--").ascii(boundary).crlf().bytes(HTML_PART_HEADERS);
+            skeleton.html().writeQuotedPrintable(body, s, reason, u);
+            body.crlf().ascii("--").ascii(boundary).ascii("--").crlf();
+            bytes = body.toByteArray();
+        } else {
+            String text = content.text();
+            String html = content.html();
+            MimeBytes body = new MimeBytes(text.length() + html.length() + (text.length() + html.length()) / 4 + 512);
+            MimeBytes.LineCache[] caches = lineCaches.get();
+            body.ascii("--").ascii(boundary).crlf().bytes(TEXT_PART_HEADERS).quotedPrintable(text, caches[0]).crlf();
+            body.ascii("--").ascii(boundary).crlf().bytes(HTML_PART_HEADERS).quotedPrintable(html, caches[1]).crlf();
+            body.ascii("--").ascii(boundary).ascii("--").crlf();
+            bytes = body.toByteArray();
+            caches[0].commit(bytes);
+            caches[1].commit(bytes);
+        }
         m.prebuilt(bytes);
         return new Composed(m, messageId);
     }

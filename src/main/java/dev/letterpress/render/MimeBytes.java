@@ -148,8 +148,11 @@ final class MimeBytes {
         }
     }
 
-    /** Encodes {@code chars[from..to)} from a fresh encoder state (start of text or just after an LF). */
-    private MimeBytes quotedPrintable(char[] chars, int from, int n) {
+    /**
+     * Encodes {@code chars[from..n)} from a fresh encoder state: correct where a text starts or just after one
+     * of its LFs, up to its end or just after an LF.
+     */
+    MimeBytes quotedPrintable(char[] chars, int from, int n) {
         ensure(n - from + ((n - from) >> 3) + 64);
         byte[] b = buf;
         int p = len;

@@ -57,25 +57,17 @@ public final class PreparedIssue {
         return new RenderedContent(html, text);
     }
 
-    /** The plain-text layout alone (the HTML came from a {@link LayoutSkeleton}). */
-    String renderText(MailContext ctx) throws TemplateException {
-        Recipient reader = Recipient.of(ctx, reason(ctx.subscriber(), ctx.listName()));
-        String text = templates.render(textLayout, model(reader, false), textChars + textChars / 8);
-        textChars = text.length();
-        return text;
-    }
-
-    Template htmlLayout() {
-        return htmlLayout;
+    Template layout(boolean html) {
+        return html ? htmlLayout : textLayout;
     }
 
     Template template(String name) throws java.io.IOException {
         return templates.get(name);
     }
 
-    /** The HTML layout alone, for {@code reader}'s values (which {@link LayoutSkeleton} makes placeholders). */
-    String renderHtml(Recipient reader) throws TemplateException {
-        return templates.render(htmlLayout, model(reader, true), htmlChars + htmlChars / 8);
+    /** One layout alone, for {@code reader}'s values (which {@link LayoutSkeleton} makes placeholders). */
+    String renderLayout(Recipient reader, boolean html) throws TemplateException {
+        return templates.render(html ? htmlLayout : textLayout, model(reader, html), html ? htmlChars + htmlChars / 8 : textChars + textChars / 8);
     }
 
     /** Why the reader gets this mail, as the footer says it. */

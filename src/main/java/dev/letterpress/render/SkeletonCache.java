@@ -34,7 +34,8 @@ final class SkeletonCache {
     private static final Pattern OUT_OF_MARKUP = Pattern.compile("\\?\\s*(markup_string|no_esc|is_(?!first\\b|last\\b|odd_item\\b|even_item\\b)[a-z_]+)\\b|\\.now\\b");
     private static final Pattern IMPORT = Pattern.compile("<#(?:import|include)\\s+(\\S+)");
 
-    private record Entry(LayoutSkeleton skeleton, AtomicBoolean checked) {}
+    /** A shape's HTML and text skeletons. */
+    record Entry(LayoutSkeleton html, LayoutSkeleton text, AtomicBoolean checked) {}
 
     private final PreparedIssue prepared;
     private final long campaign;
@@ -58,8 +59,8 @@ final class SkeletonCache {
         }
     }
 
-    /** The skeleton for {@code s}'s shape, or null: render their mail in full. */
-    LayoutSkeleton forReader(Subscriber s, String listName) {
+    /** The skeletons for {@code s}'s shape, or null: render their mail in full. */
+    Entry forReader(Subscriber s, String listName) {
         if (off != null) {
             return null;
         }
@@ -71,26 +72,24 @@ final class SkeletonCache {
             }
             e = byShape.computeIfAbsent(shape, k -> build(s, listName));
         }
-        return e instanceof Entry entry ? entry.skeleton() : null;
+        return e instanceof Entry entry ? entry : null;
     }
 
-    /** Whether this message, spliced from {@code skeleton}, should also be rendered in full and compared. */
-    boolean shouldCheck(Subscriber s, String listName) {
-        Object e = byShape.get(LayoutSkeleton.shape(s, listName));
-        boolean first = e instanceof Entry entry && entry.checked().compareAndSet(false, true);
-        return first || messages.incrementAndGet() % CHECK_EVERY == 0;
+    /** Whether this message, spliced from {@code entry}, should also be rendered in full and compared. */
+    boolean shouldCheck(Entry entry) {
+        return entry.checked().compareAndSet(false, true) || messages.incrementAndGet() % CHECK_EVERY == 0;
     }
 
     /** A spliced message differed from its full render: splice no more for this campaign. */
-    void mismatch(long subscriberId, String spliced, String full) {
+    void mismatch(long subscriberId, String part, String spliced, String full) {
         int at = 0;
         while (at < spliced.length() && at < full.length() && spliced.charAt(at) == full.charAt(at)) {
             at++;
         }
         off = "a spliced message differed from its full render";
         // where, not what: the text around it may be the reader's name or address
-        log.warn("campaign {}: subscriber {}'s spliced layout differed from its full render at character {} of {};"
-                + " every message from now on renders its layout in full", campaign, subscriberId, at, full.length());
+        log.warn("campaign {}: subscriber {}'s spliced {} part differed from its full render at character {} of {};"
+                + " every message from now on renders its layout in full", campaign, subscriberId, part, at, full.length());
     }
 
     boolean splicing() {
@@ -99,7 +98,8 @@ final class SkeletonCache {
 
     private Object build(Subscriber s, String listName) {
         try {
-            return new Entry(LayoutSkeleton.build(prepared, s, listName, share, ownBase, ownBasePrefix), new AtomicBoolean());
+            return new Entry(LayoutSkeleton.build(prepared, true, s, listName, share, ownBase, ownBasePrefix),
+                    LayoutSkeleton.build(prepared, false, s, listName, share, ownBase, ownBasePrefix), new AtomicBoolean());
         } catch (LayoutSkeleton.NotSpliceable e) {
             log.info("campaign {}: readers of list {} shaped like subscriber {} get the layout rendered in full: {}", campaign,
                     listName, s.id(), e.getMessage());
@@ -107,12 +107,14 @@ final class SkeletonCache {
         }
     }
 
-    /** Why the layout's source rules out splicing, or null. Follows imports and includes with constant names. */
+    /** Why the layouts' source rules out splicing, or null. Follows imports and includes with constant names. */
     static String sourceProblem(PreparedIssue prepared) {
         Deque<Template> todo = new ArrayDeque<>();
         Set<String> seen = new HashSet<>();
-        todo.add(prepared.htmlLayout());
-        seen.add(prepared.htmlLayout().getName());
+        for (boolean html : new boolean[] {true, false}) {
+            todo.add(prepared.layout(html));
+            seen.add(prepared.layout(html).getName());
+        }
         while (!todo.isEmpty()) {
             Template t = todo.poll();
             String source = t.toString();

@@ -101,7 +101,7 @@ class LayoutSkeletonTest {
     @Test
     void theBundledLayoutMakesASkeletonWithASlotPerValueAndLink() throws Exception {
         MailComposer composer = composer();
-        LayoutSkeleton skeleton = LayoutSkeleton.build(preparedDemo(), READERS.get(0), "Weekly", "https://x.example/v/s",
+        LayoutSkeleton skeleton = LayoutSkeleton.build(preparedDemo(), true, READERS.get(0), "Weekly", "https://x.example/v/s",
                 "http://127.0.0.1", "http://127.0.0.1/");
         assertThat(skeleton.slotCount()).isGreaterThan(10);
         assertThat(SkeletonCache.sourceProblem(preparedDemo())).isNull();
@@ -111,7 +111,7 @@ class LayoutSkeletonTest {
     @Test
     void aLayoutThatTransformsAReadersValueIsRenderedInFull() throws Exception {
         edit("email/layout/issue.ftlh", "Hi ${greetName},", "Hi ${((subscriber.firstName)!\"there\")?upper_case},");
-        assertThatThrownBy(() -> LayoutSkeleton.build(preparedDemo(), READERS.get(0), "Weekly", "s", "http://h", "http://h/"))
+        assertThatThrownBy(() -> LayoutSkeleton.build(preparedDemo(), true, READERS.get(0), "Weekly", "s", "http://h", "http://h/"))
                 .isInstanceOf(LayoutSkeleton.NotSpliceable.class).hasMessageContaining("issue.ftlh line");
         MailComposer composer = composer();
         for (int round = 0; round < 2; round++) {
@@ -124,7 +124,7 @@ class LayoutSkeletonTest {
     void aTrackedLinkMadeFromAReadersValueIsRenderedInFull() throws Exception {
         edit("email/layout/issue.ftlh", "Hi ${greetName},",
                 "<a href=\"https://example.com/welcome?who=${subscriber.email}\">Welcome</a> Hi ${greetName},");
-        assertThatThrownBy(() -> LayoutSkeleton.build(preparedDemo(), READERS.get(0), "Weekly", "s", "http://h", "http://h/"))
+        assertThatThrownBy(() -> LayoutSkeleton.build(preparedDemo(), true, READERS.get(0), "Weekly", "s", "http://h", "http://h/"))
                 .isInstanceOf(LayoutSkeleton.NotSpliceable.class).hasMessageContaining("tracked link");
         MailComposer composer = composer();
         for (Subscriber s : READERS.subList(0, 2)) {
