@@ -59,6 +59,11 @@ final class BenchSendCommand implements Callable<Integer> {
     @Option(names = "--connections", paramLabel = "C", defaultValue = "4", description = "SMTP connections (delivery.connections and baseline threads; default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--layout", paramLabel = "bundled|compact", defaultValue = "bundled",
+            description = "The HTML layout: the bundled one (inline-styled, ~31 KB messages) or a compact one styled by a <style>"
+                    + " block (~6 KB), the message size the send target was stated for (default: ${DEFAULT-VALUE}).")
+    String layout;
+
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
             description = "delivery.batch.size for the campaign (default: the configuration's default).")
     int batchSize;
@@ -118,6 +123,9 @@ final class BenchSendCommand implements Callable<Integer> {
         if (recipients < 1) {
             throw new IllegalArgumentException("--recipients must be at least 1");
         }
+        if (!"bundled".equals(layout) && !"compact".equals(layout)) {
+            throw new IllegalArgumentException("--layout: expected bundled or compact, got '" + layout + "'");
+        }
         if (connections < 1 || connections > 64) {
             throw new IllegalArgumentException("--connections must be 1..64");
         }
@@ -159,6 +167,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     "delivery.connections", Integer.toString(connections)));
             if (batchSize > 0) {
                 settings.put("delivery.batch.size", Integer.toString(batchSize));
+            }
+            if ("compact".equals(layout)) {
+                settings.put("templates.dir", compactTemplates(work.resolve("templates")).toString());
             }
             var config = ConfigLoader.fromMap(settings);
             System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, %d CPUs, load %.2f%n",
@@ -367,6 +378,27 @@ final class BenchSendCommand implements Callable<Integer> {
 
     static long peakHeap() {
         return BenchCommand.Import.peakHeap();
+    }
+
+    /** The bundled templates with the compact layout and components over them, in {@code dir}. */
+    private static Path compactTemplates(Path dir) throws IOException {
+        Path bundled = dev.letterpress.render.TemplateRoot.resolve(dir.resolve("none")).path();
+        try (Stream<Path> files = Files.walk(bundled)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = dir.resolve(bundled.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        for (String name : List.of("email/layout/issue.ftlh", "email/lib/components.ftlh")) {
+            try (var in = BenchSendCommand.class.getResourceAsStream("/bench/compact/" + name)) {
+                Files.copy(in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
     }
 
     private static Path onPath(String program) {

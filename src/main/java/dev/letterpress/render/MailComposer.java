@@ -9,6 +9,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParameterList;
@@ -133,7 +134,7 @@ public final class MailComposer {
             throw new IllegalStateException(e);
         }
         m.setHeader("Subject", subjectHeader); // what setSubject(subject, "UTF-8") sets, encoded once per campaign
-        m.setSentDate(Date.from(clock.instant()));
+        m.setHeader("Date", dateHeader(clock.instant()));
         String unsubscribe = u.unsubscribe();
         // RFC 2369: the https URL (RFC 8058 one-click) and a mailto whose subject carries the same token
         m.setHeader("List-Unsubscribe", "<" + unsubscribe + ">, <mailto:" + sender.unsubscribeMailto() + "?subject=unsubscribe-"
@@ -177,6 +178,21 @@ public final class MailComposer {
         }
         m.prebuilt(bytes);
         return new Composed(m, messageId);
+    }
+
+    /** The Date header of the second it was last asked for: {@link MailDateFormat} is slow and a second holds thousands of messages. */
+    private volatile DateHeader lastDate = new DateHeader(Long.MIN_VALUE, "");
+
+    private record DateHeader(long epochSecond, String value) {}
+
+    /** What {@code setSentDate} writes (MailDateFormat, the JVM's zone), made once a second. */
+    private String dateHeader(java.time.Instant now) {
+        DateHeader d = lastDate;
+        if (d.epochSecond() != now.getEpochSecond()) {
+            d = new DateHeader(now.getEpochSecond(), new MailDateFormat().format(Date.from(now)));
+            lastDate = d;
+        }
+        return d.value();
     }
 
     /** Jakarta Mail's boundary format (UniqueValue): "=_" cannot occur in quoted-printable or header text. */

@@ -58,4 +58,29 @@ class BenchSendCliTest {
             mail.stop();
         }
     }
+
+    @Test
+    void compactLayoutSendsSmallerMailWithTheSameTrackedLinksAndGreeting() throws Exception {
+        GreenMail mail = TestSupport.greenMail();
+        try {
+            var run = runner.execute("bench", "send", "--recipients", "12", "--warmup", "0", "--no-baseline", "--layout", "compact",
+                    "--sink", "127.0.0.1:" + mail.getSmtp().getPort(), "--dir", dir.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            java.util.regex.Matcher size = java.util.regex.Pattern.compile("message size: ([\\d,]+) bytes").matcher(run.out());
+            assertThat(size.find()).as(run.out()).isTrue();
+            assertThat(Integer.parseInt(size.group(1).replace(",", ""))).isBetween(4_000, 15_000);
+            MimeMessage[] received = mail.getReceivedMessages();
+            assertThat(received).hasSize(12);
+            jakarta.mail.Multipart parts = (jakarta.mail.Multipart) received[0].getContent();
+            String html = (String) parts.getBodyPart(1).getContent();
+            assertThat(parts.getBodyPart(1).isMimeType("text/html")).isTrue();
+            assertThat(html).contains("Hi Reader,", "/u/", "/c/", "/o/", "Unsubscribe from").doesNotContain("font-family:-apple-system");
+            assertThat(received[0].getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+        } finally {
+            mail.stop();
+        }
+        var bad = runner.execute("bench", "send", "--recipients", "1", "--layout", "fancy", "--dir", dir.toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("--layout: expected bundled or compact, got 'fancy'");
+    }
 }
