@@ -37,6 +37,13 @@ SELECT e.campaign_id, e.kind, k.url AS link, e.detail, e.user_agent, e.created_a
 FROM events e LEFT JOIN links k ON k.id = e.link_id
 WHERE e.subscriber_id = ? ORDER BY e.id
 
+-- The address's entries in the suppression list and the soft-bounce count, by its key.
+-- name: export-suppression
+SELECT reason, detail, created_at FROM suppressions WHERE email_key = ?
+
+-- name: export-soft-bounces
+SELECT campaigns, last_campaign_id, last_detail, updated_at FROM soft_bounces WHERE email_key = ?
+
 -- Erasure, in one transaction. The subscriber row stays (consent records and the ledger point at it) but
 -- nothing in it identifies the person any more.
 -- name: erase-subscriber

@@ -60,7 +60,10 @@ public final class DataRights {
         jdbc.update(sql.get("set-paused-until"), until, clock.instant(), subscriber);
     }
 
-    /** Everything kept about one subscriber: profile, subscriptions, consent records, deliveries, opens and clicks. */
+    /**
+     * Everything kept about one subscriber: profile, subscriptions, consent records, deliveries, opens and clicks,
+     * and what the suppression list and the soft-bounce count hold about their address (null when nothing).
+     */
     public Map<String, Object> export(long subscriber) {
         flushEvents.run();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -78,6 +81,14 @@ public final class DataRights {
                 "campaignId", Jdbc.nullableLong(rs, "campaign_id"), "kind", rs.getString("kind"), "link", rs.getString("link"),
                 "detail", rs.getString("detail"), "userAgent", rs.getString("user_agent"),
                 "at", str(Jdbc.instant(rs, "created_at"))), subscriber));
+        String email = jdbc.one(sql.get("export-profile"), rs -> rs.getString("email"), subscriber).orElse(null);
+        String key = email == null ? null : EmailAddress.key(email);
+        out.put("suppression", key == null ? null : jdbc.one(sql.get("export-suppression"), rs -> row(rs,
+                "reason", rs.getString("reason"), "detail", rs.getString("detail"), "at", str(Jdbc.instant(rs, "created_at"))), key)
+                .orElse(null));
+        out.put("softBounces", key == null ? null : jdbc.one(sql.get("export-soft-bounces"), rs -> row(rs,
+                "campaigns", rs.getInt("campaigns"), "lastCampaignId", rs.getLong("last_campaign_id"),
+                "lastDetail", rs.getString("last_detail"), "at", str(Jdbc.instant(rs, "updated_at"))), key).orElse(null));
         return out;
     }
 

@@ -122,6 +122,29 @@ class DataRightsTest {
     }
 
     @Test
+    void theDownloadHoldsWhatTheSuppressionListAndTheSoftBounceCountKeepAboutTheAddress() throws Exception {
+        long hal = app.subscribers.addToList(weekly.id(), "Hal@Example.com", "Hal", Map.of(), Subscription.CONFIRMED, "test").id();
+        Map<String, Object> before = app.dataRights.export(hal);
+        assertThat(before).containsEntry("suppression", null).containsEntry("softBounces", null);
+        try (var c = app.db.dataSource().getConnection(); var st = c.prepareStatement(
+                "INSERT INTO soft_bounces (email_key, campaigns, last_campaign_id, last_detail, updated_at) VALUES (?, 2, ?, ?, CURRENT_TIMESTAMP)")) {
+            st.setString(1, "hal@example.com");
+            st.setLong(2, campaign);
+            st.setString(3, "452 4.2.2 mailbox full");
+            st.executeUpdate();
+        }
+        assertThat(app.subscribers.suppress("hal@example.com", "complaint", "feedback loop report")).isTrue();
+        Map<String, Object> after = app.dataRights.export(hal);
+        assertThat(after.get("suppression")).isEqualTo(Map.of("reason", "complaint", "detail", "feedback loop report",
+                "at", ((Map<?, ?>) after.get("suppression")).get("at")));
+        assertThat((Map<String, Object>) after.get("softBounces")).containsEntry("campaigns", 2).containsEntry("lastCampaignId", campaign)
+                .containsEntry("lastDetail", "452 4.2.2 mailbox full");
+        app.dataRights.erase(hal, "test", null);
+        Map<String, Object> erased = app.dataRights.export(hal);
+        assertThat(erased).as("erasure removed both").containsEntry("suppression", null).containsEntry("softBounces", null);
+    }
+
+    @Test
     void erasingNeedsTheTickAndThenLeavesCountsButNoPerson() throws Exception {
         long bob = ids.get("bob");
         get(app.urls.open(campaign, bob));
