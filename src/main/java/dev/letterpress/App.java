@@ -11,6 +11,7 @@ import dev.letterpress.db.Jdbc;
 import dev.letterpress.delivery.CampaignStore;
 import dev.letterpress.delivery.CampaignWatcher;
 import dev.letterpress.delivery.DeliveryEngine;
+import dev.letterpress.delivery.SoftBounces;
 import dev.letterpress.delivery.DkimMailer;
 import dev.letterpress.delivery.Mailer;
 import dev.letterpress.delivery.SmtpPool;
@@ -111,7 +112,9 @@ public final class App implements AutoCloseable {
         this.urls = new PublicUrls(config.http().publicBaseUrl(), tokens);
         this.links = new LinkRegistry(jdbc, config.sender().newsletterName());
         this.events = new EventStore(jdbc, clock);
-        this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events,
+        // one count of mailbox-full failures, whether an SMTP reply or a relay's later report says so
+        SoftBounces softBounces = new SoftBounces(jdbc, clock);
+        this.engine = new DeliveryEngine(campaignStore, db.dataSource(), renderer, subscribers, events, softBounces,
                 transport, urls, links, config, clock, nodeName());
         this.scheduling = new Scheduling(db.dataSource(), db.isPostgres(), config.schedulerThreads());
         Scheduling triggers = scheduling;
@@ -129,7 +132,7 @@ public final class App implements AutoCloseable {
         this.eventBuffer = new EventBuffer(jdbc, config.trackingIndividual());
         this.tracker = new Tracker(tokens, links, events, subscribers, jdbc, clock, eventBuffer);
         this.consent = new ConsentLog(jdbc, secret, clock);
-        this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, consent, nodeName(), clock);
+        this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, consent, softBounces, nodeName(), clock);
         this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
         this.importer = new CsvImporter(db.dataSource(), clock, dataRights::erasedMarker);
         ConfirmationMail transactional = new ConfirmationMail(templates, config, clock);

@@ -79,8 +79,8 @@ class PostgresFlowTest {
                         "ada@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
                 var reader = new dev.letterpress.inbound.MailboxReader(new dev.letterpress.config.Config.Inbound("127.0.0.1",
                         imap.getImap().getPort(), dev.letterpress.config.Config.Security.NONE, "bounces", "secret", "INBOX",
-                        Duration.ofHours(1), Duration.ofSeconds(10)), app.db.jdbc(), app.subscribers, app.events, app.tracker, app.consent, "pg-node",
-                        java.time.Clock.systemUTC());
+                        Duration.ofHours(1), Duration.ofSeconds(10)), app.db.jdbc(), app.subscribers, app.events, app.tracker, app.consent,
+                        new dev.letterpress.delivery.SoftBounces(app.db.jdbc(), java.time.Clock.systemUTC()), "pg-node", java.time.Clock.systemUTC());
                 assertThat(reader.pass().count("BOUNCE")).isEqualTo(1);
                 assertThat(app.subscribers.isSuppressed("ada@example.com")).isTrue();
                 assertThat(reader.pass().read()).isZero();

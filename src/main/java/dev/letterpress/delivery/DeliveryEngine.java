@@ -52,7 +52,8 @@ public final class DeliveryEngine {
     private final java.util.Set<Long> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeliveryEngine(CampaignStore campaigns, javax.sql.DataSource ds, IssueRenderer renderer, SubscriberStore subscribers,
-                          EventStore events, Mailer mailer, PublicUrls urls, LinkRegistry links, Config config, Clock clock, String node) {
+                          EventStore events, SoftBounces softBounces, Mailer mailer, PublicUrls urls, LinkRegistry links, Config config,
+                          Clock clock, String node) {
         this.campaigns = campaigns;
         this.ledger = new Ledger(ds, clock);
         this.renderer = renderer;
@@ -67,7 +68,7 @@ public final class DeliveryEngine {
         Config.Delivery d = config.delivery();
         this.backoff = new Backoff(d.retryInitial(), d.retryMax(), d.retryGiveUp());
         this.limits = new RateLimits(ds, config, clock);
-        this.softBounces = new SoftBounces(new dev.letterpress.db.Jdbc(ds), clock);
+        this.softBounces = softBounces;
     }
 
     /** Asks running sends to finish the message in hand, record what they did, and hand back the rest. */

@@ -4,6 +4,7 @@ import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
 import dev.letterpress.subscriber.EmailAddress;
+import dev.letterpress.subscriber.SubscriberStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.List;
  * network's, and counting them would suppress a whole list after three bad days. (Each node believes an empty table
  * for up to a minute, so a delivery right after another node's first soft bounce may not reset that count.)
  */
-final class SoftBounces {
+public final class SoftBounces {
     static final int LIMIT = 3;
     /** How long "the table is empty" is believed before it is counted again (a delivery then skips its DELETE). */
     private static final Duration RECHECK = Duration.ofMinutes(1);
@@ -29,7 +30,7 @@ final class SoftBounces {
     private final Clock clock;
     private volatile Instant emptyUntil = Instant.MIN;
 
-    SoftBounces(Jdbc jdbc, Clock clock) {
+    public SoftBounces(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -42,11 +43,24 @@ final class SoftBounces {
      * relay's own quota on us (Exchange Online answers 5.2.2 SubmissionQuotaExceeded for every recipient); the
      * caller also drops a batch's replies when more than {@link #MAX_PER_BATCH} came at once.
      */
-    static boolean counts(SendFailure f) {
+    public static boolean counts(SendFailure f) {
         String e = f.enhanced();
         String text = String.valueOf(f.getMessage()).toLowerCase(java.util.Locale.ROOT);
         return e != null && !f.aboutSender() && !f.badAddress() && (e.equals("4.2.2") || e.equals("5.2.2"))
                 && !text.contains("submission") && !text.contains("sender");
+    }
+
+    /**
+     * Counts a mailbox-state failure that {@link #counts} for {@code campaignId}, whether the SMTP server said it or
+     * a relay's report did later; at {@link #LIMIT} campaigns suppresses the address. True when it was suppressed.
+     */
+    public boolean recordAndSuppress(SubscriberStore subscribers, String email, long campaignId, String detail) {
+        if (!record(email, campaignId, detail)) {
+            return false;
+        }
+        subscribers.suppress(email, "soft-bounces", LIMIT + " campaigns in a row: " + detail);
+        forget(email);
+        return true;
     }
 
     /** Once suppressed, an address gets no deliveries that would ever remove its row. */

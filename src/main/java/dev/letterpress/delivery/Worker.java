@@ -230,9 +230,8 @@ final class Worker implements Runnable {
         events.record(EventStore.Kind.BOUNCE, sweep.campaignId, r.subscriber().id(), null, detail, null);
         if (f.badAddress()) {
             subscribers.suppress(r.subscriber().email(), "hard-bounce", detail);
-        } else if (countSoft && SoftBounces.counts(f) && softBounces.record(r.subscriber().email(), sweep.campaignId, detail)) {
-            subscribers.suppress(r.subscriber().email(), "soft-bounces", SoftBounces.LIMIT + " campaigns in a row: " + detail);
-            softBounces.forget(r.subscriber().email());
+        } else if (countSoft && SoftBounces.counts(f)) {
+            softBounces.recordAndSuppress(subscribers, r.subscriber().email(), sweep.campaignId, detail);
         }
     }
 

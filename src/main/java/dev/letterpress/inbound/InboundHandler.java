@@ -3,6 +3,7 @@ package dev.letterpress.inbound;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
 import dev.letterpress.delivery.SendFailure;
+import dev.letterpress.delivery.SoftBounces;
 import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.EventStore;
@@ -47,9 +48,11 @@ final class InboundHandler {
     private final EventStore events;
     private final Tracker tracker;
     private final ConsentLog consent;
+    private final SoftBounces softBounces;
 
-    InboundHandler(Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker, ConsentLog consent) {
+    InboundHandler(Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker, ConsentLog consent, SoftBounces softBounces) {
         this.jdbc = jdbc;
+        this.softBounces = softBounces;
         this.consent = consent;
         this.subscribers = subscribers;
         this.events = events;
@@ -109,6 +112,9 @@ final class InboundHandler {
         // says nothing certain about the subscriber's own mailbox
         if (reason.badAddress() && sameAddress) {
             subscribers.suppress(delivery.email(), "hard-bounce", detail);
+        } else if (sameAddress && SoftBounces.counts(reason)) {
+            // a relay that gave up on a full mailbox: counted as the SMTP reply would have been, once per campaign
+            softBounces.recordAndSuppress(subscribers, delivery.email(), delivery.campaign(), detail);
         }
         return new Result(Outcome.BOUNCE, "campaign #" + delivery.campaign() + ", subscriber #" + delivery.subscriber() + ": " + detail);
     }

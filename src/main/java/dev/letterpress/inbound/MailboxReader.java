@@ -4,6 +4,7 @@ import dev.letterpress.config.Config;
 import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
+import dev.letterpress.delivery.SoftBounces;
 import dev.letterpress.subscriber.ConsentLog;
 import dev.letterpress.subscriber.SubscriberStore;
 import dev.letterpress.tracking.EventStore;
@@ -69,10 +70,10 @@ public final class MailboxReader implements AutoCloseable {
     private ScheduledExecutorService timer;
 
     public MailboxReader(Config.Inbound config, Jdbc jdbc, SubscriberStore subscribers, EventStore events, Tracker tracker,
-                         ConsentLog consent, String node, Clock clock) {
+                         ConsentLog consent, SoftBounces softBounces, String node, Clock clock) {
         this.config = config;
         this.jdbc = jdbc;
-        this.handler = new InboundHandler(jdbc, subscribers, events, tracker, consent);
+        this.handler = new InboundHandler(jdbc, subscribers, events, tracker, consent, softBounces);
         this.node = node;
         this.clock = clock;
         this.mailbox = config.username() + "@" + config.host() + ":" + config.port() + "/" + config.folder();

@@ -149,6 +149,44 @@ public class InboundMailTest {
     }
 
     @Test
+    void aRelaysReportsOfAFullMailboxInThreeCampaignsSuppressItOneDoesNot() throws Exception {
+        // two more issues to the same readers: the first campaign's messages are in `sent` already
+        List<String> reader2 = new java.util.ArrayList<>(List.of(messageId("reader2@example.com")));
+        for (int i = 2; i <= 3; i++) {
+            app.campaigns.create("inbound " + i, TestSupport.demoIssue(), List.of("Weekly"), null);
+            int expected = 4 * i;
+            TestSupport.await(expected + " messages", Duration.ofSeconds(30), () -> mail.getReceivedMessages().length >= expected);
+        }
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            if (TestSupport.recipient(m).equals("reader2@example.com") && !reader2.contains(m.getMessageID())) {
+                reader2.add(m.getMessageID());
+            }
+        }
+        assertThat(reader2).hasSize(3);
+        String full = "smtp; 552 5.2.2 <reader2@example.com>: mailbox full";
+        // the relay still trying says nothing yet; one campaign reported twice counts once
+        deliver(dsn(reader2.get(0), "reader2@example.com", "delayed", "4.2.2", "smtp; 452 4.2.2 mailbox full"));
+        deliver(dsn(reader2.get(0), "reader2@example.com", "failed", "5.2.2", full));
+        deliver(dsn(reader2.get(0), "reader2@example.com", "failed", "5.2.2", full));
+        deliver(dsn(reader2.get(1), "reader2@example.com", "failed", "5.2.2", full));
+        deliver(dsn(messageId("reader3@example.com"), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
+        app.inbound.pass();
+        assertThat(softBounceCampaigns("reader2@example.com")).isEqualTo(2);
+        assertThat(softBounceCampaigns("reader3@example.com")).isEqualTo(1);
+        assertThat(suppression("reader2@example.com")).isNull();
+
+        deliver(dsn(reader2.get(2), "reader2@example.com", "failed", "5.2.2", full));
+        app.inbound.pass();
+        assertThat(suppression("reader2@example.com")).isEqualTo("soft-bounces");
+        assertThat(softBounceCampaigns("reader2@example.com")).as("counted no more once suppressed").isNull();
+        assertThat(suppression("reader3@example.com")).isNull();
+    }
+
+    private Integer softBounceCampaigns(String email) {
+        return app.db.jdbc().one("SELECT campaigns FROM soft_bounces WHERE email_key = ?", rs -> rs.getInt(1), email).orElse(null);
+    }
+
+    @Test
     void reportsThatDoNotQuiteQuoteOurMessageAreLeftAndLongDiagnosticsAreCut() throws Exception {
         String id = messageId("reader0@example.com");
         deliver(dsn(id.toUpperCase(java.util.Locale.ROOT), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 case differs"));
