@@ -10,20 +10,12 @@ import dev.letterpress.subscriber.Subscriber;
 import dev.letterpress.tracking.LinkRegistry;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,12 +137,12 @@ final class BenchSendCommand implements Callable<Integer> {
                 host = sink.substring(0, colon);
                 port = Integer.parseInt(sink.substring(colon + 1));
                 sinkName = "external " + sink;
-            } else if (sink == null && onPath("smtp-sink") != null) {
+            } else if (sink == null && BenchSendSetup.onPath("smtp-sink") != null) {
                 host = "127.0.0.1";
-                port = freePort();
-                smtpSink = new ProcessBuilder(onPath("smtp-sink").toString(), "-u", "nobody", host + ":" + port, "1024")
+                port = BenchSendSetup.freePort();
+                smtpSink = new ProcessBuilder(BenchSendSetup.onPath("smtp-sink").toString(), "-u", "nobody", host + ":" + port, "1024")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                awaitPort(host, port, smtpSink);
+                BenchSendSetup.awaitPort(host, port, smtpSink);
                 sinkName = "postfix smtp-sink (child process)";
             } else {
                 builtin = new BenchSink();
@@ -169,7 +161,7 @@ final class BenchSendCommand implements Callable<Integer> {
                 settings.put("delivery.batch.size", Integer.toString(batchSize));
             }
             if ("compact".equals(layout)) {
-                settings.put("templates.dir", compactTemplates(work.resolve("templates")).toString());
+                settings.put("templates.dir", BenchSendSetup.compactTemplates(work.resolve("templates")).toString());
             }
             var config = ConfigLoader.fromMap(settings);
             System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, %d CPUs, load %.2f%n",
@@ -181,9 +173,9 @@ final class BenchSendCommand implements Callable<Integer> {
                 MailingList list = app.subscribers.createList(LIST, "bench send recipients");
                 if (!baselineOnly) {
                     long t0 = System.nanoTime();
-                    generate(app, list.id(), recipients, "reader");
+                    BenchSendSetup.generate(app, list.id(), recipients, "reader");
                     if (warmup > 0) {
-                        generate(app, app.subscribers.createList(WARMUP_LIST, "bench send warm-up").id(), warmup, "warmup");
+                        BenchSendSetup.generate(app, app.subscribers.createList(WARMUP_LIST, "bench send warm-up").id(), warmup, "warmup");
                     }
                     System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients + warmup, (System.nanoTime() - t0) / 1e9);
                     app.start();
@@ -213,8 +205,8 @@ final class BenchSendCommand implements Callable<Integer> {
                     Figures f = BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections);
                     rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
                 }
-                if (smtpSink != null && !noSmtpSource && onPath("smtp-source") != null) {
-                    rows.add(BenchSmtpSource.run(onPath("smtp-source"), host, port, recipients, connections, messageBytes, smtpSink));
+                if (smtpSink != null && !noSmtpSource && BenchSendSetup.onPath("smtp-source") != null) {
+                    rows.add(BenchSmtpSource.run(BenchSendSetup.onPath("smtp-source"), host, port, recipients, connections, messageBytes, smtpSink));
                 }
             }
             Figures signed = null;
@@ -241,43 +233,6 @@ final class BenchSendCommand implements Callable<Integer> {
             if (temporary) {
                 try (Stream<Path> paths = Files.walk(work)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
-    }
-
-    /** N confirmed subscribers of the list, by batched SQL in chunks (the CSV importer is measured by bench import). */
-    static void generate(App app, long listId, int n, String prefix) throws SQLException {
-        int chunk = 50_000;
-        try (Connection c = app.db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement subscribers = c.prepareStatement(
-                    "INSERT INTO subscribers (email, email_key, name, attributes, status, created_at, updated_at) "
-                            + "SELECT ? || X || '@bench.example.com', ? || X || '@bench.example.com', 'Reader ' || X, "
-                            + "'{\"city\":\"City ' || MOD(X, 97) || '\",\"plan\":\"' || CASE WHEN MOD(X, 3) = 0 THEN 'pro' ELSE 'free' END || '\"}', "
-                            + "'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(?, ?)");
-                 PreparedStatement subscriptions = c.prepareStatement(
-                         "INSERT INTO subscriptions (list_id, subscriber_id, status, consent_at, consent_source, updated_at) "
-                                 + "SELECT ?, id, 'confirmed', CURRENT_TIMESTAMP, 'bench send', CURRENT_TIMESTAMP FROM subscribers WHERE id > ?")) {
-                long lastId;
-                try (var rs = c.createStatement().executeQuery("SELECT COALESCE(MAX(id), 0) FROM subscribers")) {
-                    rs.next();
-                    lastId = rs.getLong(1);
-                }
-                for (int from = 1; from <= n; from += chunk) {
-                    subscribers.setString(1, prefix);
-                    subscribers.setString(2, prefix);
-                    subscribers.setLong(3, from);
-                    subscribers.setLong(4, Math.min(n, from + chunk - 1L));
-                    subscribers.executeUpdate();
-                    subscriptions.setLong(1, listId);
-                    subscriptions.setLong(2, lastId);
-                    subscriptions.executeUpdate();
-                    c.commit();
-                    try (var rs = c.createStatement().executeQuery("SELECT MAX(id) FROM subscribers")) {
-                        rs.next();
-                        lastId = rs.getLong(1);
-                    }
                 }
             }
         }
@@ -378,61 +333,5 @@ final class BenchSendCommand implements Callable<Integer> {
 
     static long peakHeap() {
         return BenchCommand.Import.peakHeap();
-    }
-
-    /** The bundled templates with the compact layout and components over them, in {@code dir}. */
-    private static Path compactTemplates(Path dir) throws IOException {
-        Path bundled = dev.letterpress.render.TemplateRoot.resolve(dir.resolve("none")).path();
-        try (Stream<Path> files = Files.walk(bundled)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = dir.resolve(bundled.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        for (String name : List.of("email/layout/issue.ftlh", "email/lib/components.ftlh")) {
-            try (var in = BenchSendCommand.class.getResourceAsStream("/bench/compact/" + name)) {
-                Files.copy(in, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return dir;
-    }
-
-    private static Path onPath(String program) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>(path == null ? List.of() : List.of(path.split(File.pathSeparator)));
-        dirs.add("/usr/sbin"); // Debian installs smtp-sink there, often not on a user's PATH
-        for (String d : dirs) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(String host, int port, Process process) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("smtp-sink exited with " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("smtp-sink did not listen on " + host + ":" + port + " within 10 s");
     }
 }
