@@ -79,7 +79,7 @@ public final class MailComposer {
         this.base = urls.base();
         this.ownBasePrefix = base + "/";
         this.share = urls.share(campaign);
-        this.skeletons = new SkeletonCache(prepared, campaign, share, base, ownBasePrefix);
+        this.skeletons = new SkeletonCache(prepared, campaign, share, base, ownBasePrefix, this::probeMatches);
     }
 
     /** The body alone (web view, previews): same links and tracking as the mail. */
@@ -91,6 +91,18 @@ public final class MailComposer {
         RenderedContent raw = prepared.render(new MailContext(s, listName, u.webView(), u.unsubscribe(), u.preferences(), share, u.pixel()));
         String html = LinkRewriter.rewrite(raw.html(), base, ownBasePrefix, u::click);
         return new RenderedContent(html, raw.text());
+    }
+
+    /** The probe of a new shape (see {@link SkeletonCache#probe}): its full render against its splice. */
+    private boolean probeMatches(SkeletonCache.Entry skeleton, Subscriber probe, long listId, String listName) {
+        Urls u = new Urls(probe.id(), listId);
+        try {
+            RenderedContent full = content(probe, listName, u);
+            String reason = prepared.reason(probe, listName);
+            return full.html().equals(skeleton.html().splice(probe, reason, u)) && full.text().equals(skeleton.text().splice(probe, reason, u));
+        } catch (TemplateException | RuntimeException e) {
+            return false; // the full render itself fails on such values: no splicing for this shape
+        }
     }
 
     /**
@@ -106,6 +118,8 @@ public final class MailComposer {
             skeletons.mismatch(s.id(), "HTML", html, full.html());
         } else if (!full.text().equals(text)) {
             skeletons.mismatch(s.id(), "text", text, full.text());
+        } else {
+            skeletons.matched(skeleton);
         }
         return full;
     }
@@ -118,9 +132,13 @@ public final class MailComposer {
     public Composed compose(Subscriber s, long listId, String listName) throws TemplateException, MessagingException {
         Urls u = new Urls(s.id(), listId);
         // spliced from the campaign's skeletons for this kind of reader, or (content != null) rendered in full
-        SkeletonCache.Entry skeleton = skeletons.forReader(s, listName);
-        RenderedContent content = skeleton == null ? content(s, listName, u)
-                : skeletons.shouldCheck(skeleton) ? checked(skeleton, s, listName, u) : null;
+        SkeletonCache.Entry skeleton = skeletons.forReader(s, listId, listName);
+        SkeletonCache.Mode mode = skeleton == null ? SkeletonCache.Mode.FULL : skeletons.mode(skeleton);
+        RenderedContent content = switch (mode) {
+            case FULL -> content(s, listName, u);
+            case CHECK -> checked(skeleton, s, listName, u);
+            case SPLICE -> null;
+        };
         // the random part is what proves a bounce or complaint report quotes a message we really sent (inbound): it
         // must not be predictable from another Message-ID a reader has seen, so not ThreadLocalRandom
         String messageId = "<" + campaign + "." + s.id() + "." + Long.toUnsignedString(MESSAGE_ID_RANDOM.nextLong(), 36)

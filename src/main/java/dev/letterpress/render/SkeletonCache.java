@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,11 +32,28 @@ final class SkeletonCache {
     private static final Logger log = LoggerFactory.getLogger(SkeletonCache.class);
     static final int MAX_SHAPES = 64;
     static final int CHECK_EVERY = 1000;
-    private static final Pattern OUT_OF_MARKUP = Pattern.compile("\\?\\s*(markup_string|no_esc|is_(?!first\\b|last\\b|odd_item\\b|even_item\\b)[a-z_]+)\\b|\\.now\\b");
+    private static final Pattern OUT_OF_MARKUP = Pattern.compile("\\?\\s*(markup_string|no_esc|html|xhtml|xml"
+            + "|is_(?!first\\b|last\\b|odd_item\\b|even_item\\b)[a-z_]+|interpret|eval|eval_json)\\b"
+            + "|\\.(now|get_optional_template)\\b|<#(noautoesc|outputformat|attempt)\\b|auto_esc|output_format");
     private static final Pattern IMPORT = Pattern.compile("<#(?:import|include)\\s+(\\S+)");
 
-    /** A shape's HTML and text skeletons. */
-    record Entry(LayoutSkeleton html, LayoutSkeleton text, AtomicBoolean checked) {}
+    /** A shape's HTML and text skeletons, and whether a real reader's message has proved them yet. */
+    record Entry(LayoutSkeleton html, LayoutSkeleton text, AtomicInteger state) {
+        static final int UNCHECKED = 0;
+        static final int CHECKING = 1;
+        static final int VERIFIED = 2;
+    }
+
+    /** How one message is made. */
+    enum Mode { SPLICE, CHECK, FULL }
+
+    /**
+     * Renders {@code probe} in full and splices it from {@code entry}; true when both give the same text. The
+     * composer does this: it owns the full render and the reader's links.
+     */
+    interface Prober {
+        boolean matches(Entry entry, Subscriber probe, long listId, String listName);
+    }
 
     private final PreparedIssue prepared;
     private final long campaign;
@@ -46,9 +63,11 @@ final class SkeletonCache {
     /** An {@link Entry}, or the reason the shape has none. */
     private final Map<String, Object> byShape = new ConcurrentHashMap<>();
     private final AtomicLong messages = new AtomicLong();
+    private final Prober prober;
     private volatile String off;
 
-    SkeletonCache(PreparedIssue prepared, long campaign, String share, String ownBase, String ownBasePrefix) {
+    SkeletonCache(PreparedIssue prepared, long campaign, String share, String ownBase, String ownBasePrefix, Prober prober) {
+        this.prober = prober;
         this.prepared = prepared;
         this.campaign = campaign;
         this.share = share;
@@ -61,7 +80,7 @@ final class SkeletonCache {
     }
 
     /** The skeletons for {@code s}'s shape, or null: render their mail in full. */
-    Entry forReader(Subscriber s, String listName) {
+    Entry forReader(Subscriber s, long listId, String listName) {
         if (off != null) {
             return null;
         }
@@ -71,14 +90,27 @@ final class SkeletonCache {
             if (byShape.size() >= MAX_SHAPES) {
                 return null;
             }
-            e = byShape.computeIfAbsent(shape, k -> build(s, listName));
+            e = byShape.computeIfAbsent(shape, k -> build(s, listId, listName));
         }
         return e instanceof Entry entry ? entry : null;
     }
 
-    /** Whether this message, spliced from {@code entry}, should also be rendered in full and compared. */
-    boolean shouldCheck(Entry entry) {
-        return entry.checked().compareAndSet(false, true) || messages.incrementAndGet() % CHECK_EVERY == 0;
+    /**
+     * How to make a message of {@code entry}'s shape: spliced once a real reader's message proved the skeletons
+     * (and then checked once every {@value #CHECK_EVERY}); the first reader's is checked, and while that check runs
+     * on one thread the others render in full rather than splice unproved.
+     */
+    Mode mode(Entry entry) {
+        int state = entry.state().get();
+        if (state == Entry.VERIFIED) {
+            return messages.incrementAndGet() % CHECK_EVERY == 0 ? Mode.CHECK : Mode.SPLICE;
+        }
+        return state == Entry.UNCHECKED && entry.state().compareAndSet(Entry.UNCHECKED, Entry.CHECKING) ? Mode.CHECK : Mode.FULL;
+    }
+
+    /** A checked message matched its full render. */
+    void matched(Entry entry) {
+        entry.state().set(Entry.VERIFIED);
     }
 
     /** A spliced message differed from its full render: splice no more for this campaign. */
@@ -97,15 +129,33 @@ final class SkeletonCache {
         return off == null;
     }
 
-    private Object build(Subscriber s, String listName) {
+    private Object build(Subscriber s, long listId, String listName) {
         try {
-            return new Entry(LayoutSkeleton.build(prepared, true, s, listName, share, ownBase, ownBasePrefix),
-                    LayoutSkeleton.build(prepared, false, s, listName, share, ownBase, ownBasePrefix), new AtomicBoolean());
+            Entry entry = new Entry(LayoutSkeleton.build(prepared, true, s, listName, share, ownBase, ownBasePrefix),
+                    LayoutSkeleton.build(prepared, false, s, listName, share, ownBase, ownBasePrefix), new AtomicInteger());
+            if (!prober.matches(entry, probe(s), listId, listName)) {
+                throw new LayoutSkeleton.NotSpliceable("a reader of this shape with awkward values (markup characters, spaces,"
+                        + " line breaks, lower case) was rendered differently in full");
+            }
+            return entry;
         } catch (LayoutSkeleton.NotSpliceable e) {
             log.info("campaign {}: readers of list {} shaped like subscriber {} get the layout rendered in full: {}", campaign,
                     listName, s.id(), e.getMessage());
             return e.getMessage();
         }
+    }
+
+    /**
+     * A made-up reader of {@code s}'s shape whose every value is awkward: what escaping, trimming, changing case or
+     * branching on a value would treat differently from printing it, so a layout that does any of those where
+     * FreeMarker lets it (inside #attempt, an ?interpret-ed string) renders this reader differently in full.
+     */
+    static Subscriber probe(Subscriber s) {
+        String awkward = " ab<c&\"'d>\r\ne\tf ";
+        Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        s.attributes().forEach((k, v) -> attributes.put(k, v == null || v.isEmpty() ? v : awkward));
+        boolean named = s.name() != null && !s.name().isBlank();
+        return new Subscriber(s.id(), "ab<c&\"'d>.e@x.example", named ? "ab<c&\"'d>\te f" : s.name(), attributes, s.status());
     }
 
     /** Why the layouts' source rules out splicing, or null. Follows imports and includes with constant names. */
@@ -118,6 +168,9 @@ final class SkeletonCache {
         }
         while (!todo.isEmpty()) {
             Template t = todo.poll();
+            if (t.getOutputFormat() instanceof freemarker.core.MarkupOutputFormat && !t.getAutoEscaping()) {
+                return t.getName() + " turns auto-escaping off";
+            }
             String source = t.toString();
             Matcher m = OUT_OF_MARKUP.matcher(source);
             if (m.find()) {
