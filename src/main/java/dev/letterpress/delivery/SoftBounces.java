@@ -15,13 +15,17 @@ import java.util.List;
  * Mailboxes that keep refusing mail for their state. A hard bounce (5.1.x, 5.2.1) suppresses at once; a mailbox
  * that is full (x.2.2) or otherwise unable to take mail for now (x.2.x) may empty again, so one such failure changes
  * nothing. In {@link #LIMIT} different campaigns without a delivery between them, though, it is an abandoned mailbox,
- * and mailing it on is what mailbox providers read as a list nobody cleans (deliverability.md: x.2.2 is soft). Only
+ * and mailing it on is what mailbox providers read as a list nobody cleans (deliverability.md: x.2.2 is soft). A
+ * relay's delivery report counts as the SMTP reply would (InboundHandler); as a relay accepts mail it may bounce
+ * days later, such a count is not reset by deliveries, only by {@link #STALE} without a new soft bounce. Only
  * the recipient server's mailbox-status replies count: a connection failure or a plain 4xx may be ours or the
  * network's, and counting them would suppress a whole list after three bad days. (Each node believes an empty table
  * for up to a minute, so a delivery right after another node's first soft bounce may not reset that count.)
  */
 public final class SoftBounces {
     static final int LIMIT = 3;
+    /** A count whose last soft bounce is older than this starts over: the mailbox was full once, long ago. */
+    static final Duration STALE = Duration.ofDays(60);
     /** How long "the table is empty" is believed before it is counted again (a delivery then skips its DELETE). */
     private static final Duration RECHECK = Duration.ofMinutes(1);
 
@@ -54,8 +58,8 @@ public final class SoftBounces {
      * Counts a mailbox-state failure that {@link #counts} for {@code campaignId}, whether the SMTP server said it or
      * a relay's report did later; at {@link #LIMIT} campaigns suppresses the address. True when it was suppressed.
      */
-    public boolean recordAndSuppress(SubscriberStore subscribers, String email, long campaignId, String detail) {
-        if (!record(email, campaignId, detail)) {
+    public boolean recordAndSuppress(SubscriberStore subscribers, String email, long campaignId, String detail, boolean fromRelay) {
+        if (!record(email, campaignId, detail, fromRelay)) {
             return false;
         }
         subscribers.suppress(email, "soft-bounces", LIMIT + " campaigns in a row: " + detail);
@@ -68,11 +72,15 @@ public final class SoftBounces {
         jdbc.update(sql.get("delivered"), EmailAddress.key(email));
     }
 
-    /** Counts the failure for its campaign (once per campaign); true when the address has now reached {@link #LIMIT}. */
-    boolean record(String email, long campaignId, String detail) {
+    /**
+     * Counts the failure for its campaign (once per campaign); true when the address has now reached {@link #LIMIT}.
+     * {@code fromRelay}: a relay's later report said it, so the relay's acceptance of other issues does not reset it.
+     */
+    boolean record(String email, long campaignId, String detail, boolean fromRelay) {
         String key = EmailAddress.key(email);
         emptyUntil = Instant.MIN;
-        Object[] params = {key, campaignId, detail.length() > 1000 ? detail.substring(0, 1000) : detail, clock.instant()};
+        Instant now = clock.instant();
+        Object[] params = {key, campaignId, detail.length() > 1000 ? detail.substring(0, 1000) : detail, now, fromRelay, now.minus(STALE)};
         try {
             jdbc.update(sql.get("count"), params);
         } catch (DataException e) {

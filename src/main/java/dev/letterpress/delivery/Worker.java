@@ -231,7 +231,7 @@ final class Worker implements Runnable {
         if (f.badAddress()) {
             subscribers.suppress(r.subscriber().email(), "hard-bounce", detail);
         } else if (countSoft && SoftBounces.counts(f)) {
-            softBounces.recordAndSuppress(subscribers, r.subscriber().email(), sweep.campaignId, detail);
+            softBounces.recordAndSuppress(subscribers, r.subscriber().email(), sweep.campaignId, detail, false);
         }
     }
 

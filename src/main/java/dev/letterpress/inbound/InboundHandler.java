@@ -99,22 +99,24 @@ final class InboundHandler {
         }
         String status = failed.status() == null ? "" : failed.status();
         SendFailure reason = new SendFailure(failed.code(), status + " " + (failed.diagnostic() == null ? "" : failed.diagnostic()), null);
-        boolean sameAddress = delivery.email().equalsIgnoreCase(nullToEmpty(failed.finalRecipient()))
-                || delivery.email().equalsIgnoreCase(nullToEmpty(failed.originalRecipient()));
+        // Final-Recipient is the mailbox that failed; a forwarder's report names our reader only as Original-Recipient
+        boolean sameAddress = delivery.email().equalsIgnoreCase(nullToEmpty(failed.finalRecipient()));
         // cut to what the columns hold (suppressions.detail 1000, events.detail 1000): a long diagnostic must not fail the write
         String detail = cut("DSN from " + (report.reporter() == null ? "a relay" : cut(report.reporter(), 100)) + ": " + failed.code() + " "
                 + cut(status, 20) + (sameAddress ? "" : " (for " + cut(failed.finalRecipient(), 320) + ", a forwarding address)")
                 + (failed.diagnostic() == null ? "" : " " + failed.diagnostic()), 900);
-        if (jdbc.count(sql.get("event-recorded"), delivery.subscriber(), delivery.campaign(), "bounce") == 0) {
+        boolean first = jdbc.count(sql.get("event-recorded"), delivery.subscriber(), delivery.campaign(), "bounce") == 0;
+        if (first) {
             events.record(EventStore.Kind.BOUNCE, delivery.campaign(), delivery.subscriber(), null, detail, null);
         }
         // the address is suppressed only when the report is about that address: a bounce at a forwarding target
         // says nothing certain about the subscriber's own mailbox
         if (reason.badAddress() && sameAddress) {
             subscribers.suppress(delivery.email(), "hard-bounce", detail);
-        } else if (sameAddress && SoftBounces.counts(reason)) {
+        } else if (first && sameAddress && SoftBounces.counts(reason)) {
             // a relay that gave up on a full mailbox: counted as the SMTP reply would have been, once per campaign
-            softBounces.recordAndSuppress(subscribers, delivery.email(), delivery.campaign(), detail);
+            // (a campaign whose bounce is recorded already, by the send or an earlier report, was counted then)
+            softBounces.recordAndSuppress(subscribers, delivery.email(), delivery.campaign(), detail, true);
         }
         return new Result(Outcome.BOUNCE, "campaign #" + delivery.campaign() + ", subscriber #" + delivery.subscriber() + ": " + detail);
     }

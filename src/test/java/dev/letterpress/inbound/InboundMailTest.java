@@ -149,37 +149,58 @@ public class InboundMailTest {
     }
 
     @Test
-    void aRelaysReportsOfAFullMailboxInThreeCampaignsSuppressItOneDoesNot() throws Exception {
-        // two more issues to the same readers: the first campaign's messages are in `sent` already
-        List<String> reader2 = new java.util.ArrayList<>(List.of(messageId("reader2@example.com")));
+    void aRelaysReportsOfAFullMailboxInThreeCampaignsSuppressItThoughItAcceptedEveryIssue() throws Exception {
+        String full = "smtp; 552 5.2.2 <reader2@example.com>: mailbox full";
+        String first = messageId("reader2@example.com");
+        // the relay still trying says nothing yet; one campaign reported twice counts once
+        deliver(dsn(first, "reader2@example.com", "delayed", "4.2.2", "smtp; 452 4.2.2 mailbox full"));
+        deliver(dsn(first, "reader2@example.com", "failed", "5.2.2", full));
+        deliver(dsn(first, "reader2@example.com", "failed", "5.2.2", full));
+        deliver(dsn(messageId("reader3@example.com"), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
+        // a forwarder's full mailbox is not the reader's
+        deliver(dsn(messageId("reader1@example.com"), "reader1@example.com", "old-job@corp.example", "failed", "5.2.2",
+                "smtp; 552 5.2.2 mailbox full"));
+        app.inbound.pass();
+        assertThat(softBounceCampaigns("reader2@example.com")).isEqualTo(1);
+        assertThat(softBounceCampaigns("reader3@example.com")).isEqualTo(1);
+        assertThat(softBounceCampaigns("reader1@example.com")).isNull();
+        // reader3's count is old: the next one starts over
+        app.db.jdbc().update("UPDATE soft_bounces SET updated_at = ? WHERE email_key = ?",
+                java.time.Instant.now().minus(Duration.ofDays(61)), "reader3@example.com");
+
+        // each next issue is accepted by the relay (which resets counts that SMTP replies made, not this one) and
+        // reported full days later
         for (int i = 2; i <= 3; i++) {
             app.campaigns.create("inbound " + i, TestSupport.demoIssue(), List.of("Weekly"), null);
             int expected = 4 * i;
             TestSupport.await(expected + " messages", Duration.ofSeconds(30), () -> mail.getReceivedMessages().length >= expected);
-        }
-        for (MimeMessage m : mail.getReceivedMessages()) {
-            if (TestSupport.recipient(m).equals("reader2@example.com") && !reader2.contains(m.getMessageID())) {
-                reader2.add(m.getMessageID());
+            TestSupport.await("campaign " + i + " written", Duration.ofSeconds(30),
+                    () -> app.db.jdbc().count("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'") >= expected);
+            MimeMessage latest = newest("reader2@example.com", i);
+            assertThat(softBounceCampaigns("reader2@example.com")).as("after issue %d was accepted", i).isEqualTo(i - 1);
+            deliver(dsn(latest.getMessageID(), "reader2@example.com", "failed", "5.2.2", full));
+            if (i == 2) {
+                MimeMessage three = newest("reader3@example.com", i);
+                deliver(dsn(three.getMessageID(), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
             }
+            app.inbound.pass();
         }
-        assertThat(reader2).hasSize(3);
-        String full = "smtp; 552 5.2.2 <reader2@example.com>: mailbox full";
-        // the relay still trying says nothing yet; one campaign reported twice counts once
-        deliver(dsn(reader2.get(0), "reader2@example.com", "delayed", "4.2.2", "smtp; 452 4.2.2 mailbox full"));
-        deliver(dsn(reader2.get(0), "reader2@example.com", "failed", "5.2.2", full));
-        deliver(dsn(reader2.get(0), "reader2@example.com", "failed", "5.2.2", full));
-        deliver(dsn(reader2.get(1), "reader2@example.com", "failed", "5.2.2", full));
-        deliver(dsn(messageId("reader3@example.com"), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
-        app.inbound.pass();
-        assertThat(softBounceCampaigns("reader2@example.com")).isEqualTo(2);
-        assertThat(softBounceCampaigns("reader3@example.com")).isEqualTo(1);
-        assertThat(suppression("reader2@example.com")).isNull();
-
-        deliver(dsn(reader2.get(2), "reader2@example.com", "failed", "5.2.2", full));
-        app.inbound.pass();
         assertThat(suppression("reader2@example.com")).isEqualTo("soft-bounces");
         assertThat(softBounceCampaigns("reader2@example.com")).as("counted no more once suppressed").isNull();
+        assertThat(softBounceCampaigns("reader3@example.com")).as("started over after 60 days").isEqualTo(1);
         assertThat(suppression("reader3@example.com")).isNull();
+        assertThat(suppression("reader1@example.com")).isNull();
+    }
+
+    /** The message {@code reader} got from the {@code n}th campaign (its Message-ID starts with the campaign's id). */
+    private MimeMessage newest(String reader, int n) throws Exception {
+        long id = app.db.jdbc().one("SELECT id FROM campaigns ORDER BY id LIMIT 1 OFFSET ?", rs -> rs.getLong(1), n - 1).orElseThrow();
+        for (MimeMessage m : mail.getReceivedMessages()) {
+            if (TestSupport.recipient(m).equals(reader) && m.getMessageID().startsWith("<" + id + ".")) {
+                return m;
+            }
+        }
+        throw new AssertionError("no message of campaign " + id + " to " + reader);
     }
 
     private Integer softBounceCampaigns(String email) {
@@ -264,6 +285,12 @@ public class InboundMailTest {
 
     /** A DSN as Postfix writes one: the human part, the machine part, and the returned headers. */
     public static MimeMessage dsn(String messageId, String recipient, String action, String status, String diagnostic) throws Exception {
+        return dsn(messageId, recipient, recipient, action, status, diagnostic);
+    }
+
+    /** A DSN about a message to {@code original} that failed at {@code finalRecipient} (a forwarding target when they differ). */
+    static MimeMessage dsn(String messageId, String original, String finalRecipient, String action, String status, String diagnostic)
+            throws Exception {
         return parse("""
                 From: MAILER-DAEMON@relay.example.net (Mail Delivery System)
                 To: bounces@news.example.com
@@ -304,7 +331,7 @@ public class InboundMailTest {
                 Message-ID: %s
 
                 --B0UND--
-                """.formatted(System.nanoTime(), recipient, recipient, action, status, diagnostic, recipient, messageId));
+                """.formatted(System.nanoTime(), finalRecipient, original, action, status, diagnostic, original, messageId));
     }
 
     /** A feedback-loop report (RFC 5965) with the original message attached, its recipient redacted as providers do. */
