@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A campaign's HTML layout rendered once for one shape of reader (their list, whether they have a name, which
- * attributes they have and which of those are empty), with a placeholder wherever a per-reader value goes and a
- * slot for every tracked link. Per recipient, {@link #splice} joins the fixed text with that reader's escaped
- * values and click URLs: no FreeMarker run and no link scan per message.
+ * A campaign's HTML or text layout rendered once for one shape of reader (their list, whether they have a name,
+ * which attributes they have and which of those are empty), with a placeholder wherever a per-reader value goes
+ * and, in HTML, a slot for every tracked link. Per recipient, {@link #writeQuotedPrintable} joins the fixed text
+ * with that reader's values (escaped in HTML) and click URLs, encoding only the lines that hold them
+ * ({@link QpSplicer}): no FreeMarker run and no link scan per message.
  *
  * <p>The placeholders are HTML markup values. A layout can print them and test them with {@code ??} or give
  * defaults with {@code !}, which the shape fixes for every reader it stands for; any string built-in or comparison
  * on markup is an error in FreeMarker, so a layout that transforms or branches on a reader's value gets no
- * skeleton and renders per reader, as before. {@link SkeletonCache} refuses the few ways out of markup by
- * reading the templates, and checks spliced against rendered mail for samples.
+ * skeleton and renders per reader, as before. {@link SkeletonCache} refuses the ways out of markup by reading the
+ * templates, tries each shape with a made-up awkward reader, and checks spliced against rendered mail.
  */
 final class LayoutSkeleton {
     enum Slot { EMAIL, NAME, FIRST_NAME, ATTRIBUTE, WEB_VIEW, UNSUBSCRIBE, PREFERENCES, REASON, PIXEL, CLICK }
@@ -36,7 +37,7 @@ final class LayoutSkeleton {
         String click(String url);
     }
 
-    /** Why a layout could not be made a skeleton; the reason is logged once per campaign. */
+    /** Why a layout could not be made a skeleton for a shape; logged once per shape. */
     static final class NotSpliceable extends Exception {
         NotSpliceable(String why) {
             super(why, null, false, false);

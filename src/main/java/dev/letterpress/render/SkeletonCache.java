@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One campaign's {@link LayoutSkeleton}s by reader shape, and what makes them safe to use:
  * <ul>
- * <li>the layout and the templates it imports may not use the ways out of markup ({@code ?markup_string},
- * {@code ?no_esc}, the {@code ?is_...} type tests, but not a loop's {@code ?is_first} and the like) or the clock ({@code .now}), read from their source;</li>
- * <li>the first reader of every shape, and one message in every {@value #CHECK_EVERY} after, is also rendered
- * in full and compared. One difference turns splicing off for the campaign (logged with where it differs), and
- * every message from then on is rendered in full.</li>
+ * <li>the layouts and the templates they import may not use a way out of markup or around FreeMarker's checks
+ * ({@code ?markup_string}, {@code ?no_esc}, {@code ?is_...} type tests but not a loop's {@code ?is_first} and the
+ * like, {@code ?html}, {@code ?interpret}, {@code ?eval}, {@code #attempt}, {@code #noautoesc}, {@code #outputformat},
+ * auto-escaping off) or the clock ({@code .now}), read from their source;</li>
+ * <li>a new shape is first tried with a made-up reader of awkward values ({@link #probe}), rendered in full and
+ * spliced: a difference means no skeleton for that shape;</li>
+ * <li>the first real reader of a shape, and one message in every {@value #CHECK_EVERY} after, is also rendered in
+ * full and compared; until that first check passed, other threads render that shape in full. One difference turns
+ * splicing off for the campaign (logged with where, not what), and every message from then on renders in full.</li>
  * </ul>
  * A campaign whose readers come in more than {@value #MAX_SHAPES} shapes renders the others in full (a shape's two
  * skeletons hold about twice the message, ~100 KB with the bundled layout: 64 of them stay under 7 MB).
