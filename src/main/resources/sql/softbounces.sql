@@ -18,8 +18,9 @@ WHEN NOT MATCHED THEN
 -- name: campaigns
 SELECT campaigns FROM soft_bounces WHERE email_key = ?
 
+-- Whether any count is one a delivery resets (counts from relays' reports are not).
 -- name: any
-SELECT COUNT(*) FROM soft_bounces
+SELECT COUNT(*) FROM soft_bounces WHERE NOT reported_by_relay
 
 -- Which of a batch's delivered addresses have a count that a delivery resets: a key lookup per address, in one
 -- statement; usually none.
