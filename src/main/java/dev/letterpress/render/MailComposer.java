@@ -110,7 +110,13 @@ public final class MailComposer {
      * sent, and a difference turns splicing off for the campaign.
      */
     private RenderedContent checked(SkeletonCache.Entry skeleton, Subscriber s, String listName, Urls u) throws TemplateException {
-        RenderedContent full = content(s, listName, u);
+        RenderedContent full;
+        try {
+            full = content(s, listName, u);
+        } catch (TemplateException | RuntimeException e) {
+            skeletons.notChecked(skeleton); // this reader's render failed, not the skeleton: the next reader checks it
+            throw e;
+        }
         String reason = prepared.reason(s, listName);
         String html = skeleton.html().splice(s, reason, u);
         String text = skeleton.text().splice(s, reason, u);

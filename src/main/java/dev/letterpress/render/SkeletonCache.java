@@ -112,6 +112,11 @@ final class SkeletonCache {
         return state == Entry.UNCHECKED && entry.state().compareAndSet(Entry.UNCHECKED, Entry.CHECKING) ? Mode.CHECK : Mode.FULL;
     }
 
+    /** The check could not be made (the full render failed): the next reader of the shape makes it. */
+    void notChecked(Entry entry) {
+        entry.state().compareAndSet(Entry.CHECKING, Entry.UNCHECKED);
+    }
+
     /** A checked message matched its full render. */
     void matched(Entry entry) {
         entry.state().set(Entry.VERIFIED);

@@ -178,6 +178,8 @@ class LayoutSkeletonTest {
         assertThat(cache.forReader(READERS.get(1), 1, "Weekly")).as("same shape, same skeletons").isSameAs(entry);
         assertThat(cache.mode(entry)).isEqualTo(SkeletonCache.Mode.CHECK);
         assertThat(cache.mode(entry)).as("another thread while the first reader is checked").isEqualTo(SkeletonCache.Mode.FULL);
+        cache.notChecked(entry);
+        assertThat(cache.mode(entry)).as("that reader's render failed: the next one checks").isEqualTo(SkeletonCache.Mode.CHECK);
         cache.matched(entry);
         assertThat(cache.mode(entry)).isEqualTo(SkeletonCache.Mode.SPLICE);
         cache.mismatch(12, "HTML", "abc", "abd");
