@@ -75,7 +75,7 @@ class PostgresFlowTest {
                 imap.setUser("bounces@news.example.com", "bounces", "secret");
                 var ledgerAda = java.util.Arrays.stream(smtp.getReceivedMessages())
                         .filter(m -> TestSupport.recipient(m).equals("ada@example.com")).findFirst().orElseThrow();
-                imap.getUserManager().getUser("bounces").deliver(dev.letterpress.inbound.InboundMailTest.dsn(ledgerAda.getMessageID(),
+                imap.getUserManager().getUser("bounces").deliver(dev.letterpress.inbound.TestReports.dsn(ledgerAda.getMessageID(),
                         "ada@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
                 var reader = new dev.letterpress.inbound.MailboxReader(new dev.letterpress.config.Config.Inbound("127.0.0.1",
                         imap.getImap().getPort(), dev.letterpress.config.Config.Security.NONE, "bounces", "secret", "INBOX",

@@ -14,8 +14,6 @@ import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public class InboundMailTest {
     private static final String MAILBOX = "bounces@news.example.com";
-    private static final Session PARSER = Session.getInstance(new Properties());
 
     @TempDir
     Path dir;
@@ -76,14 +73,14 @@ public class InboundMailTest {
 
     @Test
     void bouncesComplaintsAndMailtoUnsubscribesAreActedOnAndPeoplesMailIsLeftAlone() throws Exception {
-        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 <reader0@example.com>: user unknown"));
-        deliver(arf(messageId("reader1@example.com")));
+        deliver(TestReports.dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 <reader0@example.com>: user unknown"));
+        deliver(TestReports.arf(messageId("reader1@example.com")));
         deliver(mailto(listUnsubscribeSubject("reader2@example.com")));
         String forged = messageId("reader3@example.com").replaceFirst("\\.([0-9a-z]+)@", ".forged1@");
-        deliver(dsn(forged, "reader3@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 no such user"));
+        deliver(TestReports.dsn(forged, "reader3@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 no such user"));
         deliver(mailto("unsubscribe-" + "A".repeat(40)));
-        deliver(dsn(messageId("reader3@example.com"), "reader3@example.com", "delayed", "4.4.1", "smtp; 421 try again later"));
-        deliver(parse("From: Ann Reader <reader3@example.com>\r\nTo: " + MAILBOX + "\r\nSubject: Re: your newsletter\r\n"
+        deliver(TestReports.dsn(messageId("reader3@example.com"), "reader3@example.com", "delayed", "4.4.1", "smtp; 421 try again later"));
+        deliver(TestReports.parse("From: Ann Reader <reader3@example.com>\r\nTo: " + MAILBOX + "\r\nSubject: Re: your newsletter\r\n"
                 + "In-Reply-To: " + messageId("reader3@example.com") + "\r\nMessage-ID: <reply-1@example.com>\r\n\r\nLoved this week's issue!\r\n"));
 
         MailboxReader.Pass pass = app.inbound.pass();
@@ -119,7 +116,7 @@ public class InboundMailTest {
 
         // the next pass reads nothing again; the same bounce delivered a second time records no second bounce
         assertThat(app.inbound.pass().read()).isZero();
-        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        deliver(TestReports.dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
         MailboxReader.Pass again = app.inbound.pass();
         assertThat(again.read()).isEqualTo(1);
         assertThat(again.count("BOUNCE")).isEqualTo(1);
@@ -136,8 +133,8 @@ public class InboundMailTest {
 
     @Test
     void aPolicyRejectionIsRecordedButDoesNotSuppressAndAForwardedBounceDoesNotSuppressTheReader() throws Exception {
-        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.7.1", "smtp; 550 5.7.1 message rejected as spam"));
-        deliver(dsn(messageId("reader1@example.com"), "old-job@corp.example", "failed", "5.1.1", "smtp; 550 5.1.1 no such user"));
+        deliver(TestReports.dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.7.1", "smtp; 550 5.7.1 message rejected as spam"));
+        deliver(TestReports.dsn(messageId("reader1@example.com"), "old-job@corp.example", "failed", "5.1.1", "smtp; 550 5.1.1 no such user"));
 
         MailboxReader.Pass pass = app.inbound.pass();
 
@@ -153,12 +150,12 @@ public class InboundMailTest {
         String full = "smtp; 552 5.2.2 <reader2@example.com>: mailbox full";
         String first = messageId("reader2@example.com");
         // the relay still trying says nothing yet; one campaign reported twice counts once
-        deliver(dsn(first, "reader2@example.com", "delayed", "4.2.2", "smtp; 452 4.2.2 mailbox full"));
-        deliver(dsn(first, "reader2@example.com", "failed", "5.2.2", full));
-        deliver(dsn(first, "reader2@example.com", "failed", "5.2.2", full));
-        deliver(dsn(messageId("reader3@example.com"), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
+        deliver(TestReports.dsn(first, "reader2@example.com", "delayed", "4.2.2", "smtp; 452 4.2.2 mailbox full"));
+        deliver(TestReports.dsn(first, "reader2@example.com", "failed", "5.2.2", full));
+        deliver(TestReports.dsn(first, "reader2@example.com", "failed", "5.2.2", full));
+        deliver(TestReports.dsn(messageId("reader3@example.com"), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
         // a forwarder's full mailbox is not the reader's
-        deliver(dsn(messageId("reader1@example.com"), "reader1@example.com", "old-job@corp.example", "failed", "5.2.2",
+        deliver(TestReports.dsn(messageId("reader1@example.com"), "reader1@example.com", "old-job@corp.example", "failed", "5.2.2",
                 "smtp; 552 5.2.2 mailbox full"));
         app.inbound.pass();
         assertThat(softBounceCampaigns("reader2@example.com")).isEqualTo(1);
@@ -178,10 +175,10 @@ public class InboundMailTest {
                     () -> app.db.jdbc().count("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'") >= expected);
             MimeMessage latest = newest("reader2@example.com", i);
             assertThat(softBounceCampaigns("reader2@example.com")).as("after issue %d was accepted", i).isEqualTo(i - 1);
-            deliver(dsn(latest.getMessageID(), "reader2@example.com", "failed", "5.2.2", full));
+            deliver(TestReports.dsn(latest.getMessageID(), "reader2@example.com", "failed", "5.2.2", full));
             if (i == 2) {
                 MimeMessage three = newest("reader3@example.com", i);
-                deliver(dsn(three.getMessageID(), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
+                deliver(TestReports.dsn(three.getMessageID(), "reader3@example.com", "failed", "4.2.2", "smtp; 452 4.2.2 over quota"));
             }
             app.inbound.pass();
         }
@@ -210,8 +207,8 @@ public class InboundMailTest {
     @Test
     void reportsThatDoNotQuiteQuoteOurMessageAreLeftAndLongDiagnosticsAreCut() throws Exception {
         String id = messageId("reader0@example.com");
-        deliver(dsn(id.toUpperCase(java.util.Locale.ROOT), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 case differs"));
-        deliver(parse("""
+        deliver(TestReports.dsn(id.toUpperCase(java.util.Locale.ROOT), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 case differs"));
+        deliver(TestReports.parse("""
                 From: MAILER-DAEMON@relay.example.net
                 To: bounces@news.example.com
                 Subject: Undelivered Mail Returned to Sender
@@ -230,7 +227,7 @@ public class InboundMailTest {
 
                 --B--
                 """.formatted(id)));
-        deliver(dsn(messageId("reader1@example.com"), "reader1@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 " + "x".repeat(3000)));
+        deliver(TestReports.dsn(messageId("reader1@example.com"), "reader1@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 " + "x".repeat(3000)));
         deliver(mailto("=?UTF-8?Q?" + listUnsubscribeSubject("reader2@example.com").replace("-", "=2D").replace("_", "=5F") + "?="));
 
         MailboxReader.Pass pass = app.inbound.pass();
@@ -247,9 +244,9 @@ public class InboundMailTest {
 
     @Test
     void anotherNodesLeaseMeansThisPassReadsNothing() throws Exception {
-        deliver(dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        deliver(TestReports.dsn(messageId("reader0@example.com"), "reader0@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
         app.inbound.pass(); // creates the mailbox row
-        deliver(dsn(messageId("reader1@example.com"), "reader1@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
+        deliver(TestReports.dsn(messageId("reader1@example.com"), "reader1@example.com", "failed", "5.1.1", "smtp; 550 5.1.1 user unknown"));
         app.db.jdbc().update("UPDATE inbound_mailboxes SET locked_by = 'other-node', locked_until = ?",
                 java.time.Instant.now().plus(Duration.ofMinutes(5)));
 
@@ -279,98 +276,8 @@ public class InboundMailTest {
     }
 
     private static MimeMessage mailto(String subject) throws Exception {
-        return parse("From: reader2@example.com\r\nTo: unsubscribe@news.example.com\r\nSubject: " + subject
+        return TestReports.parse("From: reader2@example.com\r\nTo: unsubscribe@news.example.com\r\nSubject: " + subject
                 + "\r\nMessage-ID: <" + System.nanoTime() + "@client.example>\r\n\r\nThis message was sent by the mail client's unsubscribe button.\r\n");
-    }
-
-    /** A DSN as Postfix writes one: the human part, the machine part, and the returned headers. */
-    public static MimeMessage dsn(String messageId, String recipient, String action, String status, String diagnostic) throws Exception {
-        return dsn(messageId, recipient, recipient, action, status, diagnostic);
-    }
-
-    /** A DSN about a message to {@code original} that failed at {@code finalRecipient} (a forwarding target when they differ). */
-    static MimeMessage dsn(String messageId, String original, String finalRecipient, String action, String status, String diagnostic)
-            throws Exception {
-        return parse("""
-                From: MAILER-DAEMON@relay.example.net (Mail Delivery System)
-                To: bounces@news.example.com
-                Subject: Undelivered Mail Returned to Sender
-                Message-ID: <%d.dsn@relay.example.net>
-                MIME-Version: 1.0
-                Content-Type: multipart/report; report-type=delivery-status;
-                \tboundary="B0UND"
-
-                --B0UND
-                Content-Description: Notification
-                Content-Type: text/plain; charset=us-ascii
-
-                I'm sorry to have to inform you that your message could not be delivered.
-
-                --B0UND
-                Content-Description: Delivery report
-                Content-Type: message/delivery-status
-
-                Reporting-MTA: dns; relay.example.net
-                X-Postfix-Queue-ID: 4Xyz
-                Arrival-Date: Sat, 28 Nov 2026 10:00:00 +0000
-
-                Final-Recipient: rfc822; %s
-                Original-Recipient: rfc822;%s
-                Action: %s
-                Status: %s
-                Remote-MTA: dns; mx.example.com
-                Diagnostic-Code: %s
-
-                --B0UND
-                Content-Description: Undelivered Message Headers
-                Content-Type: text/rfc822-headers
-
-                From: Build Notes <news@news.example.com>
-                To: %s
-                Subject: This week
-                Message-ID: %s
-
-                --B0UND--
-                """.formatted(System.nanoTime(), finalRecipient, original, action, status, diagnostic, original, messageId));
-    }
-
-    /** A feedback-loop report (RFC 5965) with the original message attached, its recipient redacted as providers do. */
-    static MimeMessage arf(String messageId) throws Exception {
-        return parse("""
-                From: feedbackloop@fbl.example.org
-                To: bounces@news.example.com
-                Subject: FW: This week
-                MIME-Version: 1.0
-                Content-Type: multipart/report; report-type=feedback-report; boundary="ARF1"
-
-                --ARF1
-                Content-Type: text/plain
-
-                This is an email abuse report for an email message received from IP 192.0.2.1.
-
-                --ARF1
-                Content-Type: message/feedback-report
-
-                Feedback-Type: abuse
-                User-Agent: ExampleFBL/1.0
-                Version: 1
-
-                --ARF1
-                Content-Type: message/rfc822
-
-                From: Build Notes <news@news.example.com>
-                To: [redacted]
-                Subject: This week
-                Message-ID: %s
-
-                The body, as the reader got it.
-
-                --ARF1--
-                """.formatted(messageId));
-    }
-
-    private static MimeMessage parse(String raw) throws Exception {
-        return new MimeMessage(PARSER, new ByteArrayInputStream(raw.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     private String suppression(String email) {

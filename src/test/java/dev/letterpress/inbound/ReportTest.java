@@ -14,7 +14,7 @@ class ReportTest {
 
     @Test
     void aPostfixBounceGivesItsRecipientBlockAndTheReturnedMessageId() throws Exception {
-        Report r = Report.of(InboundMailTest.dsn("<7.42.abc123@news.example.com>", "ann@example.com", "failed", "5.1.1",
+        Report r = Report.of(TestReports.dsn("<7.42.abc123@news.example.com>", "ann@example.com", "failed", "5.1.1",
                 "smtp; 550 5.1.1 <ann@example.com>: Recipient address rejected")).orElseThrow();
 
         assertThat(r.kind()).isEqualTo(Report.Kind.DELIVERY_STATUS);
@@ -111,7 +111,7 @@ class ReportTest {
 
     @Test
     void aComplaintGivesItsFeedbackTypeAndTheAttachedMessagesId() throws Exception {
-        Report r = Report.of(InboundMailTest.arf("<1.2.q@news.example.com>")).orElseThrow();
+        Report r = Report.of(TestReports.arf("<1.2.q@news.example.com>")).orElseThrow();
 
         assertThat(r.kind()).isEqualTo(Report.Kind.COMPLAINT);
         assertThat(r.feedbackType()).isEqualTo("abuse");
