@@ -21,7 +21,8 @@ final class QpSplicer {
     /** byte[] (encoded lines without slots) or {@link Line}, in order. */
     private final Object[] pieces;
     private final int encodedBytes;
-    private final ThreadLocal<char[][]> scratch = ThreadLocal.withInitial(() -> new char[][] {new char[1024]});
+    /** Per sending thread, shared by every splicer: the text of the line being encoded. */
+    private static final ThreadLocal<char[][]> SCRATCH = ThreadLocal.withInitial(() -> new char[][] {new char[1024]});
 
     QpSplicer(String[] literals) {
         List<Object> out = new ArrayList<>();
@@ -93,7 +94,7 @@ final class QpSplicer {
 
     /** Appends the spliced text, quoted-printable, to {@code out}. */
     void write(MimeBytes out, Values values) {
-        char[][] buf = scratch.get();
+        char[][] buf = SCRATCH.get();
         for (Object p : pieces) {
             if (p instanceof byte[] b) {
                 out.bytes(b);
