@@ -115,7 +115,8 @@ final class InboundHandler {
             subscribers.suppress(delivery.email(), "hard-bounce", detail);
         } else if (first && sameAddress && SoftBounces.counts(reason)) {
             // a relay that gave up on a full mailbox: counted as the SMTP reply would have been, once per campaign
-            // (a campaign whose bounce is recorded already, by the send or an earlier report, was counted then)
+            // (not a campaign that has a bounce recorded already, by the send or an earlier report: reports come again
+            // and out of order, and the send counted its own mailbox-full reply)
             softBounces.recordAndSuppress(subscribers, delivery.email(), delivery.campaign(), detail, true);
         }
         return new Result(Outcome.BOUNCE, "campaign #" + delivery.campaign() + ", subscriber #" + delivery.subscriber() + ": " + detail);
