@@ -144,6 +144,8 @@ public final class Admin implements AutoCloseable {
     }
 
     private void tooLarge(Context ctx, AdminSessions.Session session) {
+        // the rest of the body is never read, so the connection cannot carry another request: say so, and close it
+        ctx.header("Connection", "close");
         view.message(ctx, 413, session, "The file is too large", "Uploads are limited to " + people.maxUploadBytes()
                 + " bytes (api.max.upload.bytes); split the file, or import it with: letterpress subscribers import FILE --list NAME");
     }

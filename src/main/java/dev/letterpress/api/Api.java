@@ -182,6 +182,10 @@ public final class Api {
         if (problems != null) {
             body.put("problems", problems);
         }
+        if (status == 413) {
+            // the rest of the body is never read, so the connection cannot carry another request: say so, and close it
+            ctx.header("Connection", "close");
+        }
         Json.send(ctx, status, body);
     }
 

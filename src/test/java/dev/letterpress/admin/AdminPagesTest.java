@@ -133,6 +133,8 @@ class AdminPagesTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(upload.statusCode()).isEqualTo(413);
         assertThat(upload.body()).contains("api.max.upload.bytes");
+        // the unread rest of the body would be taken for the next request: the server closes, and says it will
+        assertThat(upload.headers().firstValue("Connection")).hasValue("close");
         assertThat(app.subscribers.findByEmail("big0@import.example")).isEmpty();
 
         // the same body sent chunked, without a Content-Length: refused as it is read, past the limit
@@ -142,6 +144,7 @@ class AdminPagesTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
         assertThat(chunked.body()).contains("api.max.upload.bytes");
+        assertThat(chunked.headers().firstValue("Connection")).hasValue("close");
         assertThat(app.subscribers.findByEmail("big0@import.example")).isEmpty();
     }
 

@@ -159,6 +159,7 @@ class ApiAuthTest {
         var declared = api.send("POST", "/api/subscribers/import?list=Uploads&status=confirmed", csv.toString(), "text/csv");
         assertThat(declared.status()).isEqualTo(413);
         assertThat(declared.error()).contains("4096 bytes");
+        assertThat(declared.raw().headers().firstValue("Connection")).hasValue("close");
         assertThat(app.subscribers.findByEmail("u0@upload.example")).isEmpty();
 
         // no Content-Length: the limit is enforced while reading
@@ -170,6 +171,8 @@ class ApiAuthTest {
             var chunked = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
             assertThat(chunked.body()).contains("4096 bytes").doesNotContain("Exception");
+            // the unread rest of the body would be taken for the next request: the server closes, and says it will
+            assertThat(chunked.headers().firstValue("Connection")).hasValue("close");
         } catch (java.io.IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
