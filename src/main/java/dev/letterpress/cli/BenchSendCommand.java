@@ -60,6 +60,9 @@ final class BenchSendCommand implements Callable<Integer> {
             description = "delivery.batch.size for the campaign (default: the configuration's default).")
     int batchSize;
 
+    @Option(names = "--db-url", description = "A jdbc:h2: URL to try instead of the default; {dir} stands for the work directory's db folder.")
+    String dbUrl;
+
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "20000",
             description = "Before each measured phase, the same work for W other recipients, not counted: the JIT compiles for the first "
                     + "~15 s of a fresh JVM, about a third of the CPU then (default: ${DEFAULT-VALUE}; 0: measure from a cold start).")
@@ -159,6 +162,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     "delivery.connections", Integer.toString(connections)));
             if (batchSize > 0) {
                 settings.put("delivery.batch.size", Integer.toString(batchSize));
+            }
+            if (dbUrl != null) {
+                settings.put("db.url", dbUrl.replace("{dir}", work.resolve("db").toAbsolutePath().toString()));
             }
             if ("compact".equals(layout)) {
                 settings.put("templates.dir", BenchSendSetup.compactTemplates(work.resolve("templates")).toString());
