@@ -223,7 +223,7 @@ public final class DeliveryEngine {
         private volatile Instant restUntil;
         private volatile String restWhy;
         private long cursor;
-        private boolean exhausted;
+        private volatile boolean exhausted;
         private volatile boolean halted;
         private static final long STATUS_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
         private volatile long statusReadAt = System.nanoTime();
@@ -283,14 +283,28 @@ public final class DeliveryEngine {
             }
         }
 
-        synchronized List<Ledger.Recipient> next(Ledger ledger, int size, String node, java.time.Duration lease) {
+        /**
+         * Whether a worker should claim another batch: false once this pass is over, or someone paused or cancelled
+         * the campaign from any process (read from the database now, outside any worker's transaction).
+         */
+        boolean mayClaim() {
+            if (exhausted || halted || restUntil != null) {
+                return false;
+            }
+            if (!Campaign.RUNNING.equals(campaigns.require(campaignId).status())) {
+                halted = true;
+            }
+            return !halted;
+        }
+
+        /**
+         * The next batch after this node's cursor, claimed through {@code claimer}; empty when the pass is over. Reads
+         * nothing else from the database: it runs inside the transaction that records the worker's previous batch.
+         */
+        synchronized List<Ledger.Recipient> next(Ledger.Claimer claimer, int size, String node, java.time.Duration lease) {
             while (!exhausted && !halted && restUntil == null) {
-                if (!Campaign.RUNNING.equals(campaigns.require(campaignId).status())) {
-                    halted = true;
-                    return List.of();
-                }
                 long[] last = {cursor};
-                List<Ledger.Recipient> batch = ledger.claim(campaignId, cursor, size, node, lease, last);
+                List<Ledger.Recipient> batch = claimer.claim(campaignId, cursor, size, node, lease, last);
                 if (last[0] == cursor) {
                     exhausted = true; // nothing after the cursor: this pass is over
                     return List.of();

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One send worker: holds one SMTP connection, claims batches, sends each message and records the batch's
- * outcomes together. A row is written {@code sent} only after the server accepted its message.
+ * outcomes together, in the transaction that claims its next batch. A row is written {@code sent} only after the
+ * server accepted its message.
  */
 final class Worker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -62,65 +63,107 @@ final class Worker implements Runnable {
         this.stopping = stopping;
     }
 
+    /** A sent batch whose outcomes are not written yet: they go into the ledger with the next claim. */
+    private record Done(List<Ledger.Recipient> batch, List<Ledger.Outcome> outcomes, List<Ledger.Recipient> bounced,
+                        List<SendFailure> bounceReasons) {}
+
     @Override
     public void run() {
+        Done done = null;
         try {
-            while (!stopping.get() && sweep.stillRunning()) {
-                List<Ledger.Recipient> batch = sweep.next(ledger, settings.batchSize(), node, settings.lease());
+            while (true) {
+                boolean more = !stopping.get() && !poolBusy && sweep.stillRunning() && sweep.mayClaim();
+                List<Ledger.Recipient> batch = more ? claimAfter(done) : List.of();
+                if (!more && done != null) {
+                    ledger.write(sweep.campaignId, node, done.outcomes());
+                }
+                if (done != null) {
+                    recorded(done);
+                    done = null;
+                }
                 if (batch.isEmpty()) {
                     return;
                 }
-                List<Ledger.Outcome> outcomes = new ArrayList<>(batch.size());
-                List<Ledger.Recipient> bounced = new ArrayList<>();
-                List<SendFailure> bounceReasons = new ArrayList<>();
-                Instant renewAt = clock.instant().plus(settings.lease().dividedBy(2));
-                java.util.Set<Long> lost = new java.util.HashSet<>();
-                Quota quota = new Quota(limits, batch, quotaWait());
-                try {
-                    for (int i = 0; i < batch.size(); i++) {
-                        Ledger.Recipient r = batch.get(i);
-                        if (stopping.get() || poolBusy || !sweep.stillRunning()) {
-                            outcomes.add(new Ledger.Released(r.subscriber().id()));
-                            continue;
-                        }
-                        if (clock.instant().isAfter(renewAt)) {
-                            // a slow batch: keep all of it ours (the rows already sent too: their outcome is written
-                            // only at the end of the batch, and an expired lease would let another node send them
-                            // again), and drop whatever another node took over meanwhile
-                            List<Long> unwritten = batch.stream().map(x -> x.subscriber().id()).filter(id -> !lost.contains(id)).toList();
-                            java.util.Set<Long> held = ledger.renew(sweep.campaignId, node, unwritten, settings.lease());
-                            unwritten.stream().filter(id -> !held.contains(id)).forEach(lost::add);
-                            renewAt = clock.instant().plus(settings.lease().dividedBy(2));
-                        }
-                        if (lost.contains(r.subscriber().id())) {
-                            continue;
-                        }
-                        Ledger.Outcome o = sendOne(r, quota, batch.size() - i);
-                        outcomes.add(o);
-                        if (o instanceof Ledger.Failed && lastFailure != null) {
-                            bounced.add(r);
-                            bounceReasons.add(lastFailure);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    // e.g. the database failed a renewal or a rate-limit bucket: record what was already sent (or those
-                    // messages would go out again after the lease) and hand back the rest, then let the run fail
-                    if (saveWhatIsKnown(batch, outcomes, lost, e)) {
-                        recordBounces(bounced, bounceReasons);
-                    }
-                    throw e;
-                }
-                ledger.write(sweep.campaignId, node, outcomes);
-                sweep.recordOutcomes(outcomes, lastError);
-                recordBounces(bounced, bounceReasons); // the facts are recorded; now act on the bounces
-                softBounces.delivered(delivered(batch, outcomes));
-                if (poolBusy) {
-                    return;
-                }
+                done = send(batch);
             }
         } finally {
             closeConnection();
         }
+    }
+
+    /**
+     * The next batch, claimed in the transaction that records {@code done}'s outcomes (one commit per batch). If that
+     * transaction fails, the outcomes are written on their own before the failure goes on: never sent twice for it.
+     */
+    private List<Ledger.Recipient> claimAfter(Done done) {
+        if (done == null) {
+            return sweep.next(ledger::claim, settings.batchSize(), node, settings.lease());
+        }
+        try {
+            return ledger.writeAndClaim(sweep.campaignId, node, done.outcomes(),
+                    claimer -> sweep.next(claimer, settings.batchSize(), node, settings.lease()));
+        } catch (RuntimeException e) {
+            try {
+                ledger.write(sweep.campaignId, node, done.outcomes());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again); // the rows stay claimed: the lease hands them out again (a resend, never a loss)
+                throw e;
+            }
+            recorded(done);
+            throw e;
+        }
+    }
+
+    /** What follows a batch's written outcomes: the error rate, bounces, soft-bounce counts. */
+    private void recorded(Done done) {
+        sweep.recordOutcomes(done.outcomes(), lastError);
+        recordBounces(done.bounced(), done.bounceReasons()); // the facts are recorded; now act on the bounces
+        softBounces.delivered(delivered(done.batch(), done.outcomes()));
+    }
+
+    /** Sends a claimed batch; on a failure writes what is known, hands back the rest and throws. */
+    private Done send(List<Ledger.Recipient> batch) {
+        List<Ledger.Outcome> outcomes = new ArrayList<>(batch.size());
+        List<Ledger.Recipient> bounced = new ArrayList<>();
+        List<SendFailure> bounceReasons = new ArrayList<>();
+        Instant renewAt = clock.instant().plus(settings.lease().dividedBy(2));
+        java.util.Set<Long> lost = new java.util.HashSet<>();
+        Quota quota = new Quota(limits, batch, quotaWait());
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Ledger.Recipient r = batch.get(i);
+                if (stopping.get() || poolBusy || !sweep.stillRunning()) {
+                    outcomes.add(new Ledger.Released(r.subscriber().id()));
+                    continue;
+                }
+                if (clock.instant().isAfter(renewAt)) {
+                    // a slow batch: keep all of it ours (the rows already sent too: their outcome is written
+                    // only at the end of the batch, and an expired lease would let another node send them
+                    // again), and drop whatever another node took over meanwhile
+                    List<Long> unwritten = batch.stream().map(x -> x.subscriber().id()).filter(id -> !lost.contains(id)).toList();
+                    java.util.Set<Long> held = ledger.renew(sweep.campaignId, node, unwritten, settings.lease());
+                    unwritten.stream().filter(id -> !held.contains(id)).forEach(lost::add);
+                    renewAt = clock.instant().plus(settings.lease().dividedBy(2));
+                }
+                if (lost.contains(r.subscriber().id())) {
+                    continue;
+                }
+                Ledger.Outcome o = sendOne(r, quota, batch.size() - i);
+                outcomes.add(o);
+                if (o instanceof Ledger.Failed && lastFailure != null) {
+                    bounced.add(r);
+                    bounceReasons.add(lastFailure);
+                }
+            }
+        } catch (RuntimeException e) {
+            // e.g. the database failed a renewal or a rate-limit bucket: record what was already sent (or those
+            // messages would go out again after the lease) and hand back the rest, then let the run fail
+            if (saveWhatIsKnown(batch, outcomes, lost, e)) {
+                recordBounces(bounced, bounceReasons);
+            }
+            throw e;
+        }
+        return new Done(batch, outcomes, bounced, bounceReasons);
     }
 
     /** Writes the outcomes so far and releases the untried rows; false (noted on {@code failure}) if even that failed. */
