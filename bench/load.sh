@@ -51,6 +51,8 @@ data.dir = $WORK/data
 http.port = $LP_PORT
 public.base.url = http://localhost:$LP_PORT
 CONF
+# DB_URL='jdbc:h2:...' to try other H2 settings ({dir} stands for the data directory)
+if [ -n "${DB_URL:-}" ]; then echo "db.url = ${DB_URL//\{dir\}/$WORK/data}" >> "$WORK/letterpress.properties"; fi
 lp() { java -Xmx"$HEAP" -jar "$JAR" --config "$WORK/letterpress.properties" "$@"; }
 
 lp bench tokens --out "$WORK" --subscribers 20000 --links 20 >/dev/null

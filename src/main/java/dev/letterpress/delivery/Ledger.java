@@ -125,21 +125,17 @@ final class Ledger {
     }
 
     /**
-     * Claims the next batch after {@code after}: eligible rows become {@code claimed} with a lease; rows whose
-     * subscriber left or got suppressed since the freeze become {@code skipped}. Returns the claimed rows.
+     * Claims the next batch after {@code after} (by keyset), in the transaction of {@link #writeAndClaim}: eligible
+     * rows become {@code claimed} with a lease; rows whose subscriber left or got suppressed since the freeze become
+     * {@code skipped}. Returns the claimed rows; {@code lastSeen[0]} becomes the last id the claim looked at.
      */
-    List<Recipient> claim(long campaignId, long after, int limit, String node, Duration lease, long[] lastSeen) {
-        return jdbc.inTransaction(c -> claimIn(c, campaignId, after, limit, node, lease, lastSeen));
-    }
-
-    /** A claim as {@link #claim} makes it, on a transaction someone else holds: see {@link #writeAndClaim}. */
     interface Claimer {
         List<Recipient> claim(long campaignId, long after, int limit, String node, Duration lease, long[] lastSeen);
     }
 
     /**
-     * Records a batch's outcomes and, in the same transaction, lets {@code next} claim the following batch: one commit
-     * per batch instead of two. On H2 each commit writes every page it changed to the file (WRITE_DELAY=0), and the
+     * Records a batch's outcomes (none before a worker's first batch) and, in the same transaction, lets {@code next}
+     * claim the following batch: one commit per batch instead of two. On H2 each commit writes every page it changed to the file (WRITE_DELAY=0), and the
      * outcomes and the next claim change the same pages (adjacent ids); the two commits were a fifth of a sending
      * thread. When anything fails, none of it is written: the caller records the outcomes on their own then.
      */

@@ -94,15 +94,17 @@ final class Worker implements Runnable {
     /**
      * The next batch, claimed in the transaction that records {@code done}'s outcomes (one commit per batch). If that
      * transaction fails, the outcomes are written on their own before the failure goes on: never sent twice for it.
+     * The transaction's connection is taken before the sweep's lock, and nothing under that lock takes another, so
+     * workers waiting for the lock can never hold the connections the one inside needs (however small db.pool.size).
      */
     private List<Ledger.Recipient> claimAfter(Done done) {
-        if (done == null) {
-            return sweep.next(ledger::claim, settings.batchSize(), node, settings.lease());
-        }
         try {
-            return ledger.writeAndClaim(sweep.campaignId, node, done.outcomes(),
+            return ledger.writeAndClaim(sweep.campaignId, node, done == null ? List.of() : done.outcomes(),
                     claimer -> sweep.next(claimer, settings.batchSize(), node, settings.lease()));
         } catch (RuntimeException e) {
+            if (done == null) {
+                throw e;
+            }
             try {
                 ledger.write(sweep.campaignId, node, done.outcomes());
             } catch (RuntimeException again) {

@@ -56,7 +56,7 @@ class LedgerWriteAndClaimTest {
     @Test
     void theOutcomesAndTheNextBatchAreWrittenTogether() {
         long[] seen = {0};
-        List<Ledger.Recipient> first = ledger.claim(campaign, 0, 3, "node-a", LEASE, seen);
+        List<Ledger.Recipient> first = claim(seen);
         assertThat(first).hasSize(3);
         List<Ledger.Outcome> outcomes = List.of(new Ledger.Sent(id(first, 0), "250 ok", "<m0@x>"),
                 new Ledger.Deferred(id(first, 1), 451, "try later", Instant.now().plusSeconds(60)),
@@ -73,7 +73,7 @@ class LedgerWriteAndClaimTest {
     @Test
     void whenTheClaimFailsTheOutcomesAreNotWrittenEither() {
         long[] seen = {0};
-        List<Ledger.Recipient> first = ledger.claim(campaign, 0, 3, "node-a", LEASE, seen);
+        List<Ledger.Recipient> first = claim(seen);
         List<Ledger.Outcome> outcomes = first.stream().map(r -> (Ledger.Outcome) new Ledger.Sent(r.subscriber().id(), "250 ok", "<m@x>")).toList();
 
         Throwable failure = catchThrowable(() -> ledger.writeAndClaim(campaign, "node-a", outcomes, claimer -> {
@@ -86,6 +86,11 @@ class LedgerWriteAndClaimTest {
         assertThat(states()).containsExactly("claimed", "claimed", "claimed", "queued", "queued", "queued");
         ledger.write(campaign, "node-a", outcomes);
         assertThat(states()).containsExactly("sent", "sent", "sent", "queued", "queued", "queued");
+    }
+
+    /** A worker's first claim: no outcomes to record yet. */
+    private List<Ledger.Recipient> claim(long[] seen) {
+        return ledger.writeAndClaim(campaign, "node-a", List.of(), claimer -> claimer.claim(campaign, 0, 3, "node-a", LEASE, seen));
     }
 
     private static long id(List<Ledger.Recipient> batch, int i) {
