@@ -298,8 +298,9 @@ public final class DeliveryEngine {
         }
 
         /**
-         * The next batch after this node's cursor, claimed through {@code claimer}; empty when the pass is over. Reads
-         * nothing else from the database: it runs inside the transaction that records the worker's previous batch.
+         * The next batch after this node's cursor, claimed through {@code claimer}; empty when the pass is over or the
+         * sweep halted or rests. Reads nothing else from the database: it runs inside the transaction that records the
+         * worker's previous batch.
          */
         synchronized List<Ledger.Recipient> next(Ledger.Claimer claimer, int size, String node, java.time.Duration lease) {
             while (!exhausted && !halted && restUntil == null) {

@@ -72,15 +72,8 @@ final class Worker implements Runnable {
         Done done = null;
         try {
             while (true) {
-                boolean more = !stopping.get() && !poolBusy && sweep.stillRunning() && sweep.mayClaim();
-                List<Ledger.Recipient> batch = more ? claimAfter(done) : List.of();
-                if (!more && done != null) {
-                    ledger.write(sweep.campaignId, node, done.outcomes());
-                }
-                if (done != null) {
-                    recorded(done);
-                    done = null;
-                }
+                List<Ledger.Recipient> batch = recordAndClaim(done);
+                done = null;
                 if (batch.isEmpty()) {
                     return;
                 }
@@ -92,35 +85,60 @@ final class Worker implements Runnable {
     }
 
     /**
-     * The next batch, claimed in the transaction that records {@code done}'s outcomes (one commit per batch). If that
-     * transaction fails, the outcomes are written on their own before the failure goes on: never sent twice for it.
+     * Writes {@code done}'s outcomes (null before the first batch) and claims the next batch in the same transaction
+     * (one commit per batch), or writes them alone when the worker is to stop: stopping, pool busy, the campaign
+     * paused, cancelled or over. If anything here fails, the outcomes are written on their own before the failure goes
+     * on, so the sent messages are not handed out again after the lease (unless that write fails too).
      * The transaction's connection is taken before the sweep's lock, and nothing under that lock takes another, so
      * workers waiting for the lock can never hold the connections the one inside needs (however small db.pool.size).
      */
-    private List<Ledger.Recipient> claimAfter(Done done) {
+    private List<Ledger.Recipient> recordAndClaim(Done done) {
+        List<Ledger.Outcome> outcomes = done == null ? List.of() : done.outcomes();
+        List<Ledger.Recipient> batch;
         try {
-            return ledger.writeAndClaim(sweep.campaignId, node, done == null ? List.of() : done.outcomes(),
-                    claimer -> sweep.next(claimer, settings.batchSize(), node, settings.lease()));
+            // both read the campaign's status from the database
+            if (!stopping.get() && !poolBusy && sweep.stillRunning() && sweep.mayClaim()) {
+                batch = ledger.writeAndClaim(sweep.campaignId, node, outcomes,
+                        claimer -> sweep.next(claimer, settings.batchSize(), node, settings.lease()));
+            } else {
+                ledger.write(sweep.campaignId, node, outcomes);
+                batch = List.of();
+            }
         } catch (RuntimeException e) {
-            if (done == null) {
-                throw e;
+            if (done != null) {
+                try {
+                    // harmless if the failed attempt did write them: only rows still claimed by this node change
+                    ledger.write(sweep.campaignId, node, outcomes);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again); // the rows stay claimed: the lease hands them out again (a resend, never a loss)
+                    throw e;
+                }
+                recorded(done);
             }
-            try {
-                ledger.write(sweep.campaignId, node, done.outcomes());
-            } catch (RuntimeException again) {
-                e.addSuppressed(again); // the rows stay claimed: the lease hands them out again (a resend, never a loss)
-                throw e;
-            }
-            recorded(done);
             throw e;
         }
+        if (done != null) {
+            recorded(done);
+        }
+        return batch;
     }
 
-    /** What follows a batch's written outcomes: the error rate, bounces, soft-bounce counts. */
+    /**
+     * What follows a batch's written outcomes: the error rate, bounces, soft-bounce counts. Never throws: the next
+     * batch may be claimed already, and a failure here must not strand it until its lease runs out.
+     */
     private void recorded(Done done) {
-        sweep.recordOutcomes(done.outcomes(), lastError);
+        try {
+            sweep.recordOutcomes(done.outcomes(), lastError);
+        } catch (RuntimeException e) {
+            log.error("campaign {}: could not update the error rate or pause the campaign", sweep.campaignId, e);
+        }
         recordBounces(done.bounced(), done.bounceReasons()); // the facts are recorded; now act on the bounces
-        softBounces.delivered(delivered(done.batch(), done.outcomes()));
+        try {
+            softBounces.delivered(delivered(done.batch(), done.outcomes()));
+        } catch (RuntimeException e) {
+            log.error("campaign {}: could not reset the soft-bounce counts of delivered readers", sweep.campaignId, e);
+        }
     }
 
     /** Sends a claimed batch; on a failure writes what is known, hands back the rest and throws. */

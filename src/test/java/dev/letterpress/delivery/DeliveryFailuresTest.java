@@ -295,6 +295,13 @@ class DeliveryFailuresTest {
             assertThat(after).isLessThan(80);
             assertThat(app.campaignStore.stateCounts(campaign).get("queued")).isGreaterThan(100);
             assertThat(app.campaignStore.require(campaign).status()).isEqualTo("paused");
+            // every batch in hand at the pause was recorded (sent) or handed back (queued): resumed, nobody gets two
+            assertThat(app.campaignStore.stateCounts(campaign).get("sent")).isEqualTo(smtp.delivered.size());
+
+            app.campaigns.resume(campaign);
+            TestSupport.await("the resumed campaign to finish", Duration.ofSeconds(60),
+                    () -> "finished".equals(app.campaignStore.require(campaign).status()));
+            assertThat(smtp.delivered).hasSize(300).doesNotHaveDuplicates();
         }
     }
 
