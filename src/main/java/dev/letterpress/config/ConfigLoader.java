@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final String DEFAULTS = "/defaults/letterpress.properties";
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** The keys of a pool server named in smtp.servers: smtp.NAME.host and so on. */
     private static final Pattern SERVER_KEY = Pattern.compile(
             "smtp\\.([a-z][a-z0-9-]{0,31})\\.(host|port|security|username|password|timeout|max\\.connections|idle\\.timeout|rate\\.per\\.second|rate\\.per\\.hour|pipelining)");
@@ -31,11 +30,12 @@ public final class ConfigLoader {
     private static final Pattern DOMAIN_LIMIT = Pattern.compile("([a-z0-9.-]+\\.[a-z]{2,})\\s*=\\s*(\\d{1,9})\\s*/\\s*(s|h)");
 
     private final Properties values;
-    private final Map<String, String> env;
+    /** Typed, validated reads of single keys. */
+    private final ConfigValues read;
 
     private ConfigLoader(Properties values, Map<String, String> env) {
         this.values = values;
-        this.env = env;
+        this.read = new ConfigValues(values, env);
     }
 
     /** Loads defaults, then {@code file} if it exists (it must exist when {@code required}), then the environment. */
@@ -88,23 +88,9 @@ public final class ConfigLoader {
         return "LETTERPRESS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private String raw(String key) {
-        String value = rawOrNull(key);
-        if (value == null) {
-            throw new IllegalStateException("no default for " + key);
-        }
-        return value;
-    }
-
-    private String rawOrNull(String key) {
-        String fromEnv = env.get(envName(key));
-        String value = fromEnv != null ? fromEnv : values.getProperty(key);
-        return value == null ? null : value.strip();
-    }
-
     private Config build() {
-        Path dataDir = Path.of(nonEmpty("data.dir"));
-        String dbUrl = raw("db.url");
+        Path dataDir = Path.of(read.nonEmpty("data.dir"));
+        String dbUrl = read.raw("db.url");
         if (dbUrl.isEmpty()) {
             // AUTO_SERVER lets the CLI read and write while `serve` or `demo` holds the file. A bigger page cache than
             // H2's 16 MB makes index-heavy work such as imports faster, but H2 does not size it by the heap: 64 MB in a
@@ -119,97 +105,97 @@ public final class ConfigLoader {
             dbUrl = "jdbc:h2:retry:" + dataDir.toAbsolutePath().resolve("letterpress") + ";AUTO_SERVER=TRUE;CACHE_SIZE=" + cacheKb
                     + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64";
         } else if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
-            throw bad("db.url", dbUrl, "a jdbc:h2: or jdbc:postgresql: URL, or empty for the embedded H2 database");
+            throw read.bad("db.url", dbUrl, "a jdbc:h2: or jdbc:postgresql: URL, or empty for the embedded H2 database");
         }
-        var db = new Config.Db(dbUrl, raw("db.user"), raw("db.password"), integer("db.pool.size", 2, 200));
+        var db = new Config.Db(dbUrl, read.raw("db.user"), read.raw("db.password"), read.integer("db.pool.size", 2, 200));
 
         URI base = baseUrl();
-        var http = new Config.Http(nonEmpty("http.host"), integer("http.port", 0, 65535), base);
+        var http = new Config.Http(read.nonEmpty("http.host"), read.integer("http.port", 0, 65535), base);
 
-        String secret = raw("tracking.secret");
+        String secret = read.raw("tracking.secret");
         // a comma-separated list, newest first (key rotation): every entry must be long enough on its own
         for (String one : secret.split(",")) {
             if (!one.isBlank() && one.strip().length() < 32) {
-                throw bad("tracking.secret", "(a secret of " + one.strip().length() + " characters)",
+                throw read.bad("tracking.secret", "(a secret of " + one.strip().length() + " characters)",
                         "secrets of at least 32 characters each, newest first and comma-separated, or empty to generate one");
             }
         }
-        boolean individual = bool("tracking.individual");
-        String domain = raw("newsletter.domain");
+        boolean individual = read.bool("tracking.individual");
+        String domain = read.raw("newsletter.domain");
         if (domain.isEmpty()) {
             domain = base.getHost();
         } else if (!domain.matches("[A-Za-z0-9.-]+")) {
-            throw bad("newsletter.domain", domain, "a domain name such as news.example.com");
+            throw read.bad("newsletter.domain", domain, "a domain name such as news.example.com");
         }
         String mailto = address("unsubscribe.mailto", "unsubscribe@" + domain);
-        String feedback = raw("feedback.id.sender");
+        String feedback = read.raw("feedback.id.sender");
         if (!feedback.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw bad("feedback.id.sender", feedback, "1 to 64 letters, digits, dots, dashes or underscores");
+            throw read.bad("feedback.id.sender", feedback, "1 to 64 letters, digits, dots, dashes or underscores");
         }
         String bounce = address("bounce.address", "");
-        var sender = new Config.Sender(singleLine("newsletter.name"), domain, singleLine("sender.postal.address"), mailto, feedback, bounce);
+        var sender = new Config.Sender(read.singleLine("newsletter.name"), domain, read.singleLine("sender.postal.address"), mailto, feedback, bounce);
 
-        var smtp = new Config.Smtp(serverName("smtp.name", raw("smtp.name")), nonEmpty("smtp.host"), integer("smtp.port", 1, 65535),
-                choice("smtp.security", Config.Security.class), raw("smtp.username"), raw("smtp.password"),
-                duration("smtp.timeout"), integer("smtp.max.connections", 1, 256), duration("smtp.idle.timeout"),
-                new Config.Limit(integer("smtp.rate.per.second", 0, 1_000_000_000), integer("smtp.rate.per.hour", 0, 1_000_000_000)),
-                bool("smtp.pipelining"));
+        var smtp = new Config.Smtp(serverName("smtp.name", read.raw("smtp.name")), read.nonEmpty("smtp.host"), read.integer("smtp.port", 1, 65535),
+                read.choice("smtp.security", Config.Security.class), read.raw("smtp.username"), read.raw("smtp.password"),
+                read.duration("smtp.timeout"), read.integer("smtp.max.connections", 1, 256), read.duration("smtp.idle.timeout"),
+                new Config.Limit(read.integer("smtp.rate.per.second", 0, 1_000_000_000), read.integer("smtp.rate.per.hour", 0, 1_000_000_000)),
+                read.bool("smtp.pipelining"));
         var servers = smtpServers(smtp);
         var domainLimits = domainLimits();
 
-        var delivery = new Config.Delivery(integer("delivery.batch.size", 1, 10_000), integer("delivery.connections", 1, 64),
-                integer("delivery.messages.per.connection", 1, 100_000), duration("delivery.lease"),
-                duration("delivery.retry.initial"), duration("delivery.retry.max"), duration("delivery.retry.give.up"),
-                fraction("delivery.pause.error.rate"), integer("delivery.pause.window", 10, 100_000), duration("delivery.poll"));
+        var delivery = new Config.Delivery(read.integer("delivery.batch.size", 1, 10_000), read.integer("delivery.connections", 1, 64),
+                read.integer("delivery.messages.per.connection", 1, 100_000), read.duration("delivery.lease"),
+                read.duration("delivery.retry.initial"), read.duration("delivery.retry.max"), read.duration("delivery.retry.give.up"),
+                read.fraction("delivery.pause.error.rate"), read.integer("delivery.pause.window", 10, 100_000), read.duration("delivery.poll"));
         if (delivery.retryMax().compareTo(delivery.retryInitial()) < 0) {
-            throw bad("delivery.retry.max", raw("delivery.retry.max"), "a duration at least delivery.retry.initial (" + raw("delivery.retry.initial") + ")");
+            throw read.bad("delivery.retry.max", read.raw("delivery.retry.max"), "a duration at least delivery.retry.initial (" + read.raw("delivery.retry.initial") + ")");
         }
         var dkim = dkim();
-        var demo = new Config.Demo(integer("demo.smtp.port", 0, 65535), integer("demo.subscribers", 1, 1_000_000));
-        var api = new Config.ApiLimits(integer("api.max.body.bytes", 1024, 100 << 20), integer("api.max.upload.bytes", 1024, Integer.MAX_VALUE));
-        return new Config(dataDir, db, http, secret, individual, sender, smtp, servers, domainLimits, delivery, dkim, integer("scheduler.threads", 1, 50),
-                Path.of(nonEmpty("templates.dir")), demo, signup(domain), api, adminSessionIdle(), inbound());
+        var demo = new Config.Demo(read.integer("demo.smtp.port", 0, 65535), read.integer("demo.subscribers", 1, 1_000_000));
+        var api = new Config.ApiLimits(read.integer("api.max.body.bytes", 1024, 100 << 20), read.integer("api.max.upload.bytes", 1024, Integer.MAX_VALUE));
+        return new Config(dataDir, db, http, secret, individual, sender, smtp, servers, domainLimits, delivery, dkim, read.integer("scheduler.threads", 1, 50),
+                Path.of(read.nonEmpty("templates.dir")), demo, signup(domain), api, adminSessionIdle(), inbound());
     }
 
     private Config.Inbound inbound() {
-        var inbound = new Config.Inbound(raw("inbound.imap.host"), integer("inbound.imap.port", 1, 65535),
-                choice("inbound.imap.security", Config.Security.class), raw("inbound.imap.username"), raw("inbound.imap.password"),
-                nonEmpty("inbound.imap.folder"), duration("inbound.poll"), duration("inbound.imap.timeout"));
+        var inbound = new Config.Inbound(read.raw("inbound.imap.host"), read.integer("inbound.imap.port", 1, 65535),
+                read.choice("inbound.imap.security", Config.Security.class), read.raw("inbound.imap.username"), read.raw("inbound.imap.password"),
+                read.nonEmpty("inbound.imap.folder"), read.duration("inbound.poll"), read.duration("inbound.imap.timeout"));
         if (inbound.enabled() && inbound.username().isEmpty()) {
-            throw bad("inbound.imap.username", "", "the mailbox's IMAP user name (inbound.imap.host is set)");
+            throw read.bad("inbound.imap.username", "", "the mailbox's IMAP user name (inbound.imap.host is set)");
         }
         return inbound;
     }
 
     /** An email address usable in headers and SMTP commands, or {@code fallback} when the key is empty. */
     private String address(String key, String fallback) {
-        String v = raw(key);
+        String v = read.raw(key);
         if (v.isEmpty()) {
             return fallback;
         }
         if (!v.matches("[^@\\s<>,]+@[A-Za-z0-9.-]+")) {
-            throw bad(key, v, "an email address such as someone@news.example.com, or empty");
+            throw read.bad(key, v, "an email address such as someone@news.example.com, or empty");
         }
         return v;
     }
 
     private Duration adminSessionIdle() {
-        Duration idle = duration("admin.session.idle");
+        Duration idle = read.duration("admin.session.idle");
         if (idle.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw bad("admin.session.idle", raw("admin.session.idle"), "a duration of at least 1m");
+            throw read.bad("admin.session.idle", read.raw("admin.session.idle"), "a duration of at least 1m");
         }
         return idle;
     }
 
     private Config.Signup signup(String domain) {
         String from = address("signup.sender.email", "newsletter@" + domain);
-        return new Config.Signup(from, integer("signup.limit.per.ip", 1, 100_000), integer("signup.limit.per.address", 1, 1000),
-                duration("signup.confirm.valid"));
+        return new Config.Signup(from, read.integer("signup.limit.per.ip", 1, 100_000), read.integer("signup.limit.per.address", 1, 1000),
+                read.duration("signup.confirm.valid"));
     }
 
     private String serverName(String key, String name) {
         if (!name.matches("[a-z][a-z0-9-]{0,31}") || RESERVED_NAMES.contains(name)) {
-            throw bad(key, name, "a server name of lower-case letters, digits and dashes (up to 32, starting with a letter),"
+            throw read.bad(key, name, "a server name of lower-case letters, digits and dashes (up to 32, starting with a letter),"
                     + " other than " + new java.util.TreeSet<>(RESERVED_NAMES));
         }
         return name;
@@ -221,51 +207,51 @@ public final class ConfigLoader {
         out.add(first);
         for (String key : values.stringPropertyNames()) {
             Matcher m = SERVER_KEY.matcher(key);
-            if (m.matches() && !RESERVED_NAMES.contains(m.group(1)) && !java.util.Arrays.asList(raw("smtp.servers").split("\\s*,\\s*")).contains(m.group(1))) {
-                throw bad(key, raw(key), "a key of a server listed in smtp.servers ('" + raw("smtp.servers") + "'); add " + m.group(1) + " there");
+            if (m.matches() && !RESERVED_NAMES.contains(m.group(1)) && !java.util.Arrays.asList(read.raw("smtp.servers").split("\\s*,\\s*")).contains(m.group(1))) {
+                throw read.bad(key, read.raw(key), "a key of a server listed in smtp.servers ('" + read.raw("smtp.servers") + "'); add " + m.group(1) + " there");
             }
         }
-        String list = raw("smtp.servers");
+        String list = read.raw("smtp.servers");
         if (list.isEmpty()) {
             return java.util.List.copyOf(out);
         }
         for (String name : list.split("\\s*,\\s*")) {
             serverName("smtp.servers", name);
             if (out.stream().anyMatch(s -> s.name().equals(name))) {
-                throw bad("smtp.servers", list, "distinct names, none equal to smtp.name ('" + first.name() + "')");
+                throw read.bad("smtp.servers", list, "distinct names, none equal to smtp.name ('" + first.name() + "')");
             }
             String p = "smtp." + name + ".";
-            if (rawOrNull(p + "host") == null || rawOrNull(p + "host").isEmpty()) {
-                throw bad(p + "host", "", "the host of server " + name + " (listed in smtp.servers)");
+            if (read.rawOrNull(p + "host") == null || read.rawOrNull(p + "host").isEmpty()) {
+                throw read.bad(p + "host", "", "the host of server " + name + " (listed in smtp.servers)");
             }
-            out.add(new Config.Smtp(name, raw(p + "host"),
-                    inherit(p + "port") ? first.port() : integer(p + "port", 1, 65535),
-                    inherit(p + "security") ? first.security() : choice(p + "security", Config.Security.class),
-                    inherit(p + "username") ? first.username() : raw(p + "username"),
-                    inherit(p + "password") ? first.password() : raw(p + "password"),
-                    inherit(p + "timeout") ? first.timeout() : duration(p + "timeout"),
-                    inherit(p + "max.connections") ? first.maxConnections() : integer(p + "max.connections", 1, 256),
-                    inherit(p + "idle.timeout") ? first.idleTimeout() : duration(p + "idle.timeout"),
-                    new Config.Limit(inherit(p + "rate.per.second") ? first.rate().perSecond() : integer(p + "rate.per.second", 0, 1_000_000_000),
-                            inherit(p + "rate.per.hour") ? first.rate().perHour() : integer(p + "rate.per.hour", 0, 1_000_000_000)),
-                    inherit(p + "pipelining") ? first.pipelining() : bool(p + "pipelining")));
+            out.add(new Config.Smtp(name, read.raw(p + "host"),
+                    inherit(p + "port") ? first.port() : read.integer(p + "port", 1, 65535),
+                    inherit(p + "security") ? first.security() : read.choice(p + "security", Config.Security.class),
+                    inherit(p + "username") ? first.username() : read.raw(p + "username"),
+                    inherit(p + "password") ? first.password() : read.raw(p + "password"),
+                    inherit(p + "timeout") ? first.timeout() : read.duration(p + "timeout"),
+                    inherit(p + "max.connections") ? first.maxConnections() : read.integer(p + "max.connections", 1, 256),
+                    inherit(p + "idle.timeout") ? first.idleTimeout() : read.duration(p + "idle.timeout"),
+                    new Config.Limit(inherit(p + "rate.per.second") ? first.rate().perSecond() : read.integer(p + "rate.per.second", 0, 1_000_000_000),
+                            inherit(p + "rate.per.hour") ? first.rate().perHour() : read.integer(p + "rate.per.hour", 0, 1_000_000_000)),
+                    inherit(p + "pipelining") ? first.pipelining() : read.bool(p + "pipelining")));
         }
         return java.util.List.copyOf(out);
     }
 
     private boolean inherit(String key) {
-        return rawOrNull(key) == null;
+        return read.rawOrNull(key) == null;
     }
 
     private java.util.Map<String, Config.Limit> domainLimits() {
-        String v = raw("delivery.domain.limits");
+        String v = read.raw("delivery.domain.limits");
         var perSecond = new java.util.TreeMap<String, Long>();
         var perHour = new java.util.TreeMap<String, Long>();
         if (!v.isEmpty()) {
             for (String part : v.toLowerCase(Locale.ROOT).split("\\s*,\\s*")) {
                 Matcher m = DOMAIN_LIMIT.matcher(part);
                 if (!m.matches() || Long.parseLong(m.group(2)) == 0) {
-                    throw bad("delivery.domain.limits", v, "comma-separated domain=N/s or domain=N/h with N > 0, e.g. gmail.com=20/s, gmail.com=50000/h"
+                    throw read.bad("delivery.domain.limits", v, "comma-separated domain=N/s or domain=N/h with N > 0, e.g. gmail.com=20/s, gmail.com=50000/h"
                             + " ('" + part + "' is not)");
                 }
                 (m.group(3).equals("s") ? perSecond : perHour).put(m.group(1), Long.parseLong(m.group(2)));
@@ -281,137 +267,41 @@ public final class ConfigLoader {
     }
 
     private Config.Dkim dkim() {
-        String domain = raw("dkim.domain");
-        String selector = raw("dkim.selector");
-        String key = raw("dkim.private.key");
+        String domain = read.raw("dkim.domain");
+        String selector = read.raw("dkim.selector");
+        String key = read.raw("dkim.private.key");
         if (domain.isEmpty()) {
             return new Config.Dkim("", selector, null);
         }
         if (!domain.matches("[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
-            throw bad("dkim.domain", domain, "the signing domain, such as news.example.com, or empty to not sign");
+            throw read.bad("dkim.domain", domain, "the signing domain, such as news.example.com, or empty to not sign");
         }
         if (!selector.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-            throw bad("dkim.selector", selector, "a DNS label such as letterpress or s2026");
+            throw read.bad("dkim.selector", selector, "a DNS label such as letterpress or s2026");
         }
         if (key.isEmpty() || !Files.isReadable(Path.of(key))) {
-            throw bad("dkim.private.key", key, "a readable PKCS#8 private key file (PEM or DER) when dkim.domain is set");
+            throw read.bad("dkim.private.key", key, "a readable PKCS#8 private key file (PEM or DER) when dkim.domain is set");
         }
         return new Config.Dkim(domain, selector, Path.of(key));
     }
 
-    private boolean bool(String key) {
-        String v = raw(key).toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw bad(key, v, "true or false");
-        }
-        return v.equals("true");
-    }
-
-    private double fraction(String key) {
-        String v = raw(key);
-        try {
-            double d = Double.parseDouble(v);
-            if (d >= 0.01 && d <= 1) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw bad(key, v, "a number from 0.01 to 1");
-    }
-
     private URI baseUrl() {
-        String value = nonEmpty("public.base.url");
+        String value = read.nonEmpty("public.base.url");
         String allowed = "an absolute https URL such as https://news.example.com (http only for localhost)";
         URI uri;
         try {
             uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
         } catch (URISyntaxException e) {
-            throw bad("public.base.url", value, allowed);
+            throw read.bad("public.base.url", value, allowed);
         }
         if (uri.getHost() == null || uri.getScheme() == null || uri.getQuery() != null || uri.getFragment() != null) {
-            throw bad("public.base.url", value, allowed);
+            throw read.bad("public.base.url", value, allowed);
         }
         String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         boolean local = uri.getHost().equalsIgnoreCase("localhost") || uri.getHost().equals("127.0.0.1");
         if (!scheme.equals("https") && !(scheme.equals("http") && local)) {
-            throw bad("public.base.url", value, allowed);
+            throw read.bad("public.base.url", value, allowed);
         }
         return uri;
-    }
-
-    private String nonEmpty(String key) {
-        String v = raw(key);
-        if (v.isEmpty()) {
-            throw bad(key, v, "a non-empty value");
-        }
-        return v;
-    }
-
-    private String singleLine(String key) {
-        String v = nonEmpty(key);
-        if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
-            throw bad(key, v, "a single line of text");
-        }
-        return v;
-    }
-
-    private int integer(String key, int min, int max) {
-        String v = raw(key);
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw bad(key, v, "an integer from " + min + " to " + max);
-    }
-
-    private Duration duration(String key) {
-        String v = raw(key);
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw bad(key, v, "a duration with a unit: ms, s, m, h or d (e.g. 30s, 15m, 4d)");
-        }
-        Duration d;
-        try {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            if (d.compareTo(Duration.ofDays(3650)) > 0) {
-                throw new ArithmeticException("too long");
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw bad(key, v, "a duration of at most 3650d");
-        }
-        if (d.isZero()) {
-            throw bad(key, v, "a duration greater than zero");
-        }
-        return d;
-    }
-
-    private <E extends Enum<E>> E choice(String key, Class<E> type) {
-        String v = raw(key);
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            StringBuilder allowed = new StringBuilder("one of:");
-            for (E c : type.getEnumConstants()) {
-                allowed.append(' ').append(c.name().toLowerCase(Locale.ROOT));
-            }
-            throw bad(key, v, allowed.toString());
-        }
-    }
-
-    private ConfigException bad(String key, String value, String allowed) {
-        String source = env.containsKey(envName(key)) ? " (from " + envName(key) + ")" : "";
-        return new ConfigException("invalid configuration: " + key + " = '" + value + "'" + source + "; expected " + allowed);
     }
 }
