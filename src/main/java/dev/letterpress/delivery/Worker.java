@@ -105,14 +105,8 @@ final class Worker implements Runnable {
                 batch = List.of();
             }
         } catch (RuntimeException e) {
-            if (done != null) {
-                try {
-                    // harmless if the failed attempt did write them: only rows still claimed by this node change
-                    ledger.write(sweep.campaignId, node, outcomes);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again); // the rows stay claimed: the lease hands them out again (a resend, never a loss)
-                    throw e;
-                }
+            // harmless if the failed attempt did write them: only rows still claimed by this node change
+            if (done != null && writeAfter(done.outcomes(), e)) {
                 recorded(done);
             }
             throw e;
@@ -193,8 +187,13 @@ final class Worker implements Runnable {
         outcomes.forEach(o -> decided.add(o.subscriberId()));
         List<Ledger.Outcome> all = new ArrayList<>(outcomes);
         batch.stream().filter(r -> !decided.contains(r.subscriber().id())).forEach(r -> all.add(new Ledger.Released(r.subscriber().id())));
+        return writeAfter(all, failure);
+    }
+
+    /** Writes outcomes after {@code failure} stopped the usual flow; false (noted on {@code failure}) if that fails too. */
+    private boolean writeAfter(List<Ledger.Outcome> outcomes, RuntimeException failure) {
         try {
-            ledger.write(sweep.campaignId, node, all);
+            ledger.write(sweep.campaignId, node, outcomes);
             return true;
         } catch (RuntimeException again) {
             failure.addSuppressed(again); // the rows stay claimed: the lease hands them out again (a resend, never a loss)
