@@ -137,9 +137,9 @@ final class Ledger {
      * Records a batch's outcomes (none before a worker's first batch) and, in the same transaction, lets {@code next}
      * claim the following batch: one commit per batch instead of two. On H2 each commit writes every page it changed
      * to the file (WRITE_DELAY=0), and the outcomes and the next claim change the same pages (adjacent ids); the two
-     * commits were a fifth of a sending thread. When anything fails, none of it is written: the caller records the outcomes on their own then. (What
-     * {@code next} changed outside the database stays: a sweep's cursor past rows that are {@code queued} again, which
-     * the next run, with a new sweep from the start, picks up.)
+     * commits were a fifth of a sending thread. When anything fails, none of it is written: the caller records the
+     * outcomes on their own then. (What {@code next} changed outside the database stays: a sweep's cursor past rows
+     * that are {@code queued} again, which the next run, with a new sweep from the start, picks up.)
      */
     List<Recipient> writeAndClaim(long campaignId, String node, List<Outcome> outcomes, java.util.function.Function<Claimer, List<Recipient>> next) {
         return jdbc.inTransaction(c -> {
