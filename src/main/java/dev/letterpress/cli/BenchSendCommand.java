@@ -170,8 +170,8 @@ final class BenchSendCommand implements Callable<Integer> {
                 settings.put("templates.dir", BenchSendSetup.compactTemplates(work.resolve("templates")).toString());
             }
             var config = ConfigLoader.fromMap(settings);
-            System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, %d CPUs, load %.2f%n",
-                    recipients, connections, sinkName, Runtime.getRuntime().maxMemory() >> 20,
+            System.out.printf("bench send: %,d recipients, %d connections, sink: %s, max heap %,d MB, GC: %s, %d CPUs, load %.2f%n",
+                    recipients, connections, sinkName, Runtime.getRuntime().maxMemory() >> 20, collectors(),
                     Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             List<Figures> rows = new ArrayList<>();
             int messageBytes;
@@ -339,5 +339,10 @@ final class BenchSendCommand implements Callable<Integer> {
 
     static long peakHeap() {
         return BenchCommand.Import.peakHeap();
+    }
+
+    /** The JVM's garbage collectors ("G1 Young Generation, G1 Old Generation"): they change the CPU per message. */
+    static String collectors() {
+        return String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
     }
 }

@@ -35,10 +35,10 @@ public final class DkimMailer implements Mailer {
 
     /** Loads the key once (a bad key stops start-up with an error naming dkim.private.key) and wraps {@code inner}. */
     public static DkimMailer create(Mailer inner, Config.Dkim dkim, Clock clock) {
-        PrivateKey key = DkimSigner.loadKey(dkim.privateKey());
+        PrivateKey key = DkimKeyFile.load(dkim.privateKey());
         log.info("DKIM: signing as d={} s={} ({}-bit RSA key); the DNS record at {}._domainkey.{} must be: {}", dkim.domain(),
                 dkim.selector(), ((RSAPrivateKey) key).getModulus().bitLength(), dkim.selector(), dkim.domain(),
-                DkimSigner.dnsRecord(key));
+                DkimKeyFile.dnsRecord(key));
         return new DkimMailer(inner, new DkimSigner(dkim.domain(), dkim.selector(), key, clock));
     }
 

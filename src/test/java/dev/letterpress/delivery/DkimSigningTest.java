@@ -163,7 +163,7 @@ class DkimSigningTest {
             start = text.indexOf("\r\n", start) + 2;
         }
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(sample, start, sample.length - start));
-        DkimMailer mailer = new DkimMailer(null, new DkimSigner(DOMAIN, SELECTOR, DkimSigner.loadKey(keyFile), Clock.systemUTC()));
+        DkimMailer mailer = new DkimMailer(null, new DkimSigner(DOMAIN, SELECTOR, DkimKeyFile.load(keyFile), Clock.systemUTC()));
         int n = 300;
         for (int i = 0; i < 200; i++) { // warm-up
             mailer.sign(message);
@@ -178,7 +178,7 @@ class DkimSigningTest {
             mailer.sign(message);
         }
         long signed = System.nanoTime() - t0;
-        PrivateKey key = DkimSigner.loadKey(keyFile);
+        PrivateKey key = DkimKeyFile.load(keyFile);
         byte[] headers = new byte[1500];
         t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -202,11 +202,11 @@ class DkimSigningTest {
         Path weak = Files.write(dir.resolve("weak.der"), g.generateKeyPair().getPrivate().getEncoded());
         assertThatThrownBy(() -> App.create(config(1025, garbage)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("dkim.private.key").hasMessageContaining("garbage.pem");
-        assertThatThrownBy(() -> DkimSigner.loadKey(pkcs1)).hasMessageContaining("dkim.private.key").hasMessageContaining("openssl pkcs8");
-        assertThatThrownBy(() -> DkimSigner.loadKey(weak)).hasMessageContaining("dkim.private.key").hasMessageContaining("512 bits");
+        assertThatThrownBy(() -> DkimKeyFile.load(pkcs1)).hasMessageContaining("dkim.private.key").hasMessageContaining("openssl pkcs8");
+        assertThatThrownBy(() -> DkimKeyFile.load(weak)).hasMessageContaining("dkim.private.key").hasMessageContaining("512 bits");
         // DER works as well as PEM, and the DNS record derived from the key is the one published
-        Path der = Files.write(dir.resolve("dkim.der"), DkimSigner.loadKey(keyFile).getEncoded());
-        assertThat(DkimSigner.dnsRecord(DkimSigner.loadKey(der))).isEqualTo(dnsRecord);
+        Path der = Files.write(dir.resolve("dkim.der"), DkimKeyFile.load(keyFile).getEncoded());
+        assertThat(DkimKeyFile.dnsRecord(DkimKeyFile.load(der))).isEqualTo(dnsRecord);
     }
 
     // --- helpers ---------------------------------------------------------------------------------
