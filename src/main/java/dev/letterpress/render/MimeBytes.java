@@ -56,6 +56,28 @@ final class MimeBytes {
         return this;
     }
 
+    /** The bytes from {@code from} to the end. */
+    byte[] tail(int from) {
+        return Arrays.copyOfRange(buf, from, len);
+    }
+
+    /**
+     * Appends {@code encoded} with the characters of {@code values} (all printable ASCII other than '=' and space,
+     * one byte each) written over it at the offsets {@code at}, value after value.
+     */
+    MimeBytes patched(byte[] encoded, int[] at, String[] values) {
+        int base = len;
+        bytes(encoded);
+        byte[] b = buf;
+        int k = 0;
+        for (String v : values) {
+            for (int j = 0, n = v.length(); j < n; j++) {
+                b[base + at[k++]] = (byte) v.charAt(j);
+            }
+        }
+        return this;
+    }
+
     MimeBytes bytes(byte[] b) {
         ensure(b.length);
         System.arraycopy(b, 0, buf, len, b.length);
@@ -153,6 +175,14 @@ final class MimeBytes {
      * of its LFs, up to its end or just after an LF.
      */
     MimeBytes quotedPrintable(char[] chars, int from, int n) {
+        return quotedPrintable(chars, from, n, null);
+    }
+
+    /**
+     * {@link #quotedPrintable(char[], int, int)}, noting in {@code marks[i - from]} where in the buffer the byte of
+     * each character {@code i} that is written as itself (printable ASCII other than '=' and space) landed.
+     */
+    MimeBytes quotedPrintable(char[] chars, int from, int n, int[] marks) {
         ensure(n - from + ((n - from) >> 3) + 64);
         byte[] b = buf;
         int p = len;
@@ -186,6 +216,9 @@ final class MimeBytes {
                             b[p++] = '\r';
                             b[p++] = '\n';
                             count = 1;
+                        }
+                        if (marks != null) {
+                            marks[i - 1 - from] = p;
                         }
                         b[p++] = (byte) ch;
                     }

@@ -18,8 +18,27 @@ final class QpSplicer {
     /** A line holding slots: literals[0], slot[0], literals[1], ..., the last literal ending in its LF (or the text's end). */
     private record Line(String[] literals, int[] slots, int fixedChars) {}
 
+    /**
+     * A line's encoding as last written on this thread, when every value in it was {@link #plain}: its values'
+     * lengths and where each value character's byte sits. Values of the same lengths that are plain again (link
+     * tokens: same length for every reader) encode to the same bytes with only those characters changed, soft line
+     * breaks included, since each plain character is one byte and one column.
+     */
+    private record Encoded(int[] lengths, byte[] bytes, int[] at) {
+        boolean fits(String[] values) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i].length() != lengths[i] || !plain(values[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     /** byte[] (encoded lines without slots) or {@link Line}, in order. */
     private final Object[] pieces;
+    /** Per sending thread: the last encoding of each line with slots, by its index among them (null: none reusable). */
+    private final ThreadLocal<Encoded[]> lastEncoded;
     private final int encodedBytes;
     /** Per sending thread, shared by every splicer: the text of the line being encoded. */
     private static final ThreadLocal<char[][]> SCRATCH = ThreadLocal.withInitial(() -> new char[][] {new char[1024]});
@@ -62,6 +81,8 @@ final class QpSplicer {
             out.add(line(lineLiterals, lineSlots));
         }
         this.pieces = out.toArray();
+        int lines = (int) out.stream().filter(p -> p instanceof Line).count();
+        this.lastEncoded = ThreadLocal.withInitial(() -> new Encoded[lines]);
         int n = 0;
         for (Object p : pieces) {
             n += p instanceof byte[] b ? b.length : ((Line) p).fixedChars() + ((Line) p).fixedChars() / 4;
@@ -95,11 +116,14 @@ final class QpSplicer {
     /** Appends the spliced text, quoted-printable, to {@code out}. */
     void write(MimeBytes out, Values values) {
         char[][] buf = SCRATCH.get();
+        Encoded[] encoded = lastEncoded.get();
+        int lineIndex = -1;
         for (Object p : pieces) {
             if (p instanceof byte[] b) {
                 out.bytes(b);
                 continue;
             }
+            lineIndex++;
             Line line = (Line) p;
             String[] vals = new String[line.slots().length];
             int n = line.fixedChars();
@@ -107,22 +131,67 @@ final class QpSplicer {
                 vals[i] = values.value(line.slots()[i]);
                 n += vals[i].length();
             }
-            if (buf[0].length < n) {
-                buf[0] = new char[Math.max(n, buf[0].length * 2)];
+            Encoded last = encoded[lineIndex];
+            if (last != null && last.fits(vals)) {
+                out.patched(last.bytes(), last.at(), vals);
+                continue;
             }
-            char[] chars = buf[0];
-            int at = 0;
-            for (int i = 0; i < vals.length; i++) {
-                String lit = line.literals()[i];
-                lit.getChars(0, lit.length(), chars, at);
-                at += lit.length();
-                vals[i].getChars(0, vals[i].length(), chars, at);
-                at += vals[i].length();
-            }
-            String last = line.literals()[vals.length];
-            last.getChars(0, last.length(), chars, at);
-            at += last.length();
-            out.quotedPrintable(chars, 0, at);
+            encoded[lineIndex] = encode(line, vals, n, buf, out);
         }
+    }
+
+    /** Encodes one line with its values; returns what a later line with values like these can reuse, or null. */
+    private static Encoded encode(Line line, String[] vals, int n, char[][] buf, MimeBytes out) {
+        if (buf[0].length < n) {
+            buf[0] = new char[Math.max(n, buf[0].length * 2)];
+        }
+        char[] chars = buf[0];
+        int[] valueStarts = new int[vals.length];
+        boolean plain = true;
+        int at = 0;
+        for (int i = 0; i < vals.length; i++) {
+            String lit = line.literals()[i];
+            lit.getChars(0, lit.length(), chars, at);
+            at += lit.length();
+            valueStarts[i] = at;
+            vals[i].getChars(0, vals[i].length(), chars, at);
+            at += vals[i].length();
+            plain &= plain(vals[i]);
+        }
+        String last = line.literals()[vals.length];
+        last.getChars(0, last.length(), chars, at);
+        at += last.length();
+        int start = out.length();
+        if (!plain) {
+            out.quotedPrintable(chars, 0, at);
+            return null;
+        }
+        int[] marks = new int[at];
+        out.quotedPrintable(chars, 0, at, marks);
+        int[] lengths = new int[vals.length];
+        int valueChars = 0;
+        for (int i = 0; i < vals.length; i++) {
+            lengths[i] = vals[i].length();
+            valueChars += lengths[i];
+        }
+        int[] offsets = new int[valueChars];
+        int k = 0;
+        for (int i = 0; i < vals.length; i++) {
+            for (int j = 0; j < lengths[i]; j++) {
+                offsets[k++] = marks[valueStarts[i] + j] - start;
+            }
+        }
+        return new Encoded(lengths, out.tail(start), offsets);
+    }
+
+    /** Printable ASCII other than '=' and space: written as itself, one byte and one column, wherever it stands. */
+    static boolean plain(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c > '~' || c == '=') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -60,6 +60,32 @@ class QpSplicerTest {
         }
     }
 
+    /**
+     * One splicer writing message after message on one thread, as a campaign does: lines whose values have the length
+     * and kind of the last ones (tokens) reuse that encoding with the characters swapped, soft line breaks inside the
+     * values included; any other value encodes afresh. Every message must still be the whole text's encoding.
+     */
+    @Test
+    void messageAfterMessageEncodesAsTheWholeText() {
+        Random r = new Random(7);
+        String plain = "ABCxyz019-_./:?&%~!";
+        String mixed = plain + " =é\t";
+        String[] literals = {"<a href=\"https://news.example.com/c/", "\" style=\"" + "color:#123456;".repeat(5) + "\">Read ",
+                "</a> and <img src=\"https://news.example.com/o/", ".gif\" alt=\"\">\n" + "x".repeat(70) + " ", "\n"};
+        QpSplicer splicer = new QpSplicer(literals);
+        for (int round = 0; round < 3000; round++) {
+            // mostly same-length plain tokens; now and then another length or a value that must be encoded
+            String[] values = {
+                    random(r, plain, round % 50 == 0 ? 20 + r.nextInt(30) : 36),
+                    random(r, round % 7 == 0 ? mixed : plain, 5 + (round % 3)),
+                    random(r, plain, 36),
+                    random(r, round % 11 == 0 ? mixed : plain, 6)};
+            MimeBytes out = new MimeBytes(16);
+            splicer.write(out, i -> values[i]);
+            assertThat(out.toByteArray()).as("round %d", round).isEqualTo(whole(literals, values));
+        }
+    }
+
     private static String random(Random r, String alphabet, int n) {
         StringBuilder s = new StringBuilder();
         int[] cps = alphabet.codePoints().toArray();
