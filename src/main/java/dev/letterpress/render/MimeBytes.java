@@ -292,6 +292,20 @@ final class MimeBytes {
         LITERAL[' '] = true;
     }
 
+    /**
+     * Whether every character of {@code s} is written as itself wherever it stands: one byte and one column (what
+     * {@link #LITERAL} says, less the space, whose encoding depends on what follows it).
+     */
+    static boolean verbatim(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || c == ' ' || !LITERAL[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The output line length while {@link #put} runs (kept in a field: put returns the write position). */
     private int count;
 

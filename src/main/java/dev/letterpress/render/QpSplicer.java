@@ -19,7 +19,7 @@ final class QpSplicer {
     private record Line(String[] literals, int[] slots, int fixedChars) {}
 
     /**
-     * A line's encoding as last written on this thread, when every value in it was {@link #plain}: its values'
+     * A line's encoding as last written on this thread, when every value in it was {@link MimeBytes#verbatim}: its values'
      * lengths and where each value character's byte sits. Values of the same lengths that are plain again (link
      * tokens: same length for every reader) encode to the same bytes with only those characters changed, soft line
      * breaks included, since each plain character is one byte and one column.
@@ -27,7 +27,7 @@ final class QpSplicer {
     private record Encoded(int[] lengths, byte[] bytes, int[] at) {
         boolean fits(String[] values) {
             for (int i = 0; i < values.length; i++) {
-                if (values[i].length() != lengths[i] || !plain(values[i])) {
+                if (values[i].length() != lengths[i] || !MimeBytes.verbatim(values[i])) {
                     return false;
                 }
             }
@@ -156,7 +156,7 @@ final class QpSplicer {
             valueStarts[i] = at;
             vals[i].getChars(0, vals[i].length(), chars, at);
             at += vals[i].length();
-            plain &= plain(vals[i]);
+            plain &= MimeBytes.verbatim(vals[i]);
         }
         String last = line.literals()[vals.length];
         last.getChars(0, last.length(), chars, at);
@@ -184,14 +184,4 @@ final class QpSplicer {
         return new Encoded(lengths, out.tail(start), offsets);
     }
 
-    /** Printable ASCII other than '=' and space: written as itself, one byte and one column, wherever it stands. */
-    static boolean plain(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c > '~' || c == '=') {
-                return false;
-            }
-        }
-        return true;
-    }
 }
