@@ -63,10 +63,16 @@ final class BenchSendCommand implements Callable<Integer> {
     @Option(names = "--db-url", description = "A jdbc:h2: URL to try instead of the default; {dir} stands for the work directory's db folder.")
     String dbUrl;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "20000",
-            description = "Before each measured phase, the same work for W other recipients, not counted: the JIT compiles for the first "
-                    + "~15 s of a fresh JVM, about a third of the CPU then (default: ${DEFAULT-VALUE}; 0: measure from a cold start).")
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "50000",
+            description = "Before each measured phase, the same work for W other recipients, --warmup-rounds times, not counted "
+                    + "(default: ${DEFAULT-VALUE}; 0: measure from a cold start).")
     int warmup;
+
+    @Option(names = "--warmup-rounds", paramLabel = "R", defaultValue = "3",
+            description = "Warm-up campaigns (and baseline runs) before each measured one: a fresh JVM's JIT compiles for the first "
+                    + "tens of seconds, and each campaign's start and end take paths the sending loop does not; the JIT column shows "
+                    + "what is left (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
 
     @Option(names = "--no-smtp-source", description = "Skip Postfix's smtp-source reference run (it runs when smtp-sink is the sink).")
     boolean noSmtpSource;
@@ -89,13 +95,18 @@ final class BenchSendCommand implements Callable<Integer> {
 
     /** One measured phase. */
     record Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap,
-                   double sinkCpuSeconds) {
+                   double sinkCpuSeconds, double jitSeconds) {
         Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap) {
-            this(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, Double.NaN);
+            this(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, Double.NaN, Double.NaN);
         }
 
         Figures withSinkCpu(double s) {
-            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, s);
+            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, s, jitSeconds);
+        }
+
+        /** The JIT compilers' time during the phase, from the milliseconds counter read before it. */
+        Figures withJitSince(long jitMillisBefore) {
+            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, sinkCpuSeconds, (jitMillis() - jitMillisBefore) / 1e3);
         }
 
         double rate() {
@@ -112,8 +123,8 @@ final class BenchSendCommand implements Callable<Integer> {
         if (baselineOnly && noBaseline) {
             throw new IllegalArgumentException("--baseline-only and --no-baseline exclude each other");
         }
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be 0 or more");
+        if (warmup < 0 || warmupRounds < 0) {
+            throw new IllegalArgumentException("--warmup and --warmup-rounds must be 0 or more");
         }
         if (recipients < 1) {
             throw new IllegalArgumentException("--recipients must be at least 1");
@@ -185,12 +196,14 @@ final class BenchSendCommand implements Callable<Integer> {
                     }
                     System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients + warmup, (System.nanoTime() - t0) / 1e9);
                     app.start();
-                    if (warmup > 0) {
-                        warmedUp(runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN));
+                    for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
+                        long jit0 = jitMillis();
+                        warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN).withJitSince(jit0));
                     }
+                    long jit0 = jitMillis();
                     double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
                     Figures f = runCampaign(app, inProcess, LIST, CAMPAIGN);
-                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
+                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0).withJitSince(jit0));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
                 long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
@@ -204,12 +217,14 @@ final class BenchSendCommand implements Callable<Integer> {
                 composed.writeTo(bytes);
                 messageBytes = bytes.size();
                 if (!noBaseline) {
-                    if (warmup > 0) {
-                        warmedUp(BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections));
+                    for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
+                        long jit0 = jitMillis();
+                        warmedUp(round, BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections).withJitSince(jit0));
                     }
+                    long jit0 = jitMillis();
                     double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
                     Figures f = BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections);
-                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
+                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0).withJitSince(jit0));
                 }
                 if (smtpSink != null && !noSmtpSource && BenchSendSetup.onPath("smtp-source") != null) {
                     rows.add(BenchSmtpSource.run(BenchSendSetup.onPath("smtp-source"), host, port, recipients, connections, messageBytes, smtpSink));
@@ -220,10 +235,12 @@ final class BenchSendCommand implements Callable<Integer> {
                 // the same readers again, by an App that signs: same database, same sink, a JIT already warm for the rest
                 try (App app = App.create(ConfigLoader.fromMap(BenchDkim.with(settings, work)), null, null, Clock.systemUTC())) {
                     app.start();
-                    if (warmup > 0) {
-                        warmedUp(runCampaign(app, inProcess, WARMUP_LIST, SIGNED));
+                    for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
+                        long jit0 = jitMillis();
+                        warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, SIGNED).withJitSince(jit0));
                     }
-                    signed = runCampaign(app, inProcess, LIST, SIGNED);
+                    long jit0 = jitMillis();
+                    signed = runCampaign(app, inProcess, LIST, SIGNED).withJitSince(jit0);
                 }
             }
             print(rows, messageBytes, signed);
@@ -244,8 +261,9 @@ final class BenchSendCommand implements Callable<Integer> {
         }
     }
 
-    private static void warmedUp(Figures f) {
-        System.out.printf("warm-up: %s, %,d messages, %,.0f msgs/s (not counted)%n", f.name(), f.messages(), f.rate());
+    private void warmedUp(int round, Figures f) {
+        System.out.printf("warm-up %d/%d: %s, %,d messages, %,.0f msgs/s, JIT %.1f s (not counted)%n", round, warmupRounds, f.name(),
+                f.messages(), f.rate(), f.jitSeconds());
     }
 
     private Figures runCampaign(App app, BenchSink sink, String listName, String name) throws InterruptedException, IOException {
@@ -283,15 +301,16 @@ final class BenchSendCommand implements Callable<Integer> {
 
     private static void print(List<Figures> rows, int messageBytes, Figures signed) {
         System.out.printf("%nmessage size: %,d bytes%n", messageBytes);
-        System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %9s %10s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s",
-                "peak heap", "sink CPU s");
+        System.out.printf("%-22s %10s %9s %10s %9s %9s %10s %7s %9s %10s%n", "", "messages", "seconds", "msgs/s", "wall s", "wall/s", "CPU s",
+                "JIT s", "peak heap", "sink CPU s");
         List<Figures> table = new ArrayList<>(rows);
         if (signed != null) {
             table.add(1, signed);
         }
         for (Figures f : table) {
-            System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10s %,7d MB %10s%n", f.name(), f.messages(), f.seconds(), f.rate(),
-                    f.wallSeconds(), f.wallRate(), seconds(f.cpuSeconds()), f.peakHeap() >> 20, seconds(f.sinkCpuSeconds()));
+            System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10s %7s %,7d MB %10s%n", f.name(), f.messages(), f.seconds(), f.rate(),
+                    f.wallSeconds(), f.wallRate(), seconds(f.cpuSeconds()), seconds(f.jitSeconds()), f.peakHeap() >> 20,
+                    seconds(f.sinkCpuSeconds()));
         }
         Figures lp = byName(rows, CAMPAIGN);
         Figures base = byName(rows, "stock Jakarta Mail");
@@ -309,7 +328,8 @@ final class BenchSendCommand implements Callable<Integer> {
             BenchDkim.printCost(lp, signed);
         }
         System.out.println("(msgs/s: campaign started_at..finished_at, i.e. freeze, render, links, MIME, SMTP, ledger; wall: from create to"
-                + " seen finished; CPU: whole process, minus a built-in sink's threads; peak heap: sum of heap pools' peaks in the phase;"
+                + " seen finished; CPU: whole process, minus a built-in sink's threads; JIT: the"
+                + " compilers' time within that CPU; peak heap: sum of heap pools' peaks in the phase;"
                 + " sink CPU: smtp-sink's own CPU in the phase, when it is the sink)");
     }
 
@@ -319,6 +339,11 @@ final class BenchSendCommand implements Callable<Integer> {
 
     private static Figures byName(List<Figures> rows, String name) {
         return rows.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Milliseconds the JIT compilers have spent so far (summed over their threads). */
+    static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     static long processCpu() {

@@ -63,13 +63,19 @@ class BenchSendCliTest {
     void compactLayoutSendsSmallerMailWithTheSameTrackedLinksAndGreeting() throws Exception {
         GreenMail mail = TestSupport.greenMail();
         try {
-            var run = runner.execute("bench", "send", "--recipients", "12", "--warmup", "0", "--no-baseline", "--layout", "compact",
-                    "--sink", "127.0.0.1:" + mail.getSmtp().getPort(), "--dir", dir.toString());
+            var run = runner.execute("bench", "send", "--recipients", "12", "--warmup", "4", "--warmup-rounds", "2", "--no-baseline",
+                    "--layout", "compact", "--sink", "127.0.0.1:" + mail.getSmtp().getPort(), "--dir", dir.toString());
             assertThat(run.code()).as(run.err()).isZero();
+            // two warm-up campaigns to the same 4 other readers before the measured one, each with the JIT's share
+            assertThat(run.out()).containsPattern("warm-up 1/2: letterpress campaign, 4 messages, [\\d,]+ msgs/s, JIT \\d+\\.\\d s")
+                    .contains("warm-up 2/2: letterpress campaign, 4 messages").containsPattern("CPU s +JIT s +peak heap");
             java.util.regex.Matcher size = java.util.regex.Pattern.compile("message size: ([\\d,]+) bytes").matcher(run.out());
             assertThat(size.find()).as(run.out()).isTrue();
             assertThat(Integer.parseInt(size.group(1).replace(",", ""))).isBetween(4_000, 15_000);
             MimeMessage[] received = mail.getReceivedMessages();
+            assertThat(received).hasSize(12 + 2 * 4);
+            received = java.util.Arrays.stream(received).filter(m -> to(m).startsWith("reader"))
+                    .toArray(MimeMessage[]::new);
             assertThat(received).hasSize(12);
             jakarta.mail.Multipart parts = (jakarta.mail.Multipart) received[0].getContent();
             String html = (String) parts.getBodyPart(1).getContent();
@@ -82,5 +88,13 @@ class BenchSendCliTest {
         var bad = runner.execute("bench", "send", "--recipients", "1", "--layout", "fancy", "--dir", dir.toString());
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--layout: expected bundled or compact, got 'fancy'");
+    }
+
+    private static String to(MimeMessage m) {
+        try {
+            return ((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
