@@ -212,10 +212,6 @@ final class LayoutSkeleton {
         qp.write(out, i -> value(i, s, reason, links));
     }
 
-    int expectedBytes() {
-        return qp.expectedBytes();
-    }
-
     private String value(int i, Subscriber s, String reason, Links links) {
         String v = switch (slots[i]) {
             case EMAIL -> s.email();

@@ -56,6 +56,8 @@ public final class MailComposer {
     private final ThreadLocal<MimeBytes.LineCache[]> lineCaches =
             ThreadLocal.withInitial(() -> new MimeBytes.LineCache[] {new MimeBytes.LineCache(), new MimeBytes.LineCache()});
     private static final AtomicInteger PART = new AtomicInteger();
+    /** One body buffer per sending thread (see {@link #scratchBody}). */
+    private static final ThreadLocal<MimeBytes> BODY = ThreadLocal.withInitial(() -> new MimeBytes(64 << 10));
     private static final java.security.SecureRandom MESSAGE_ID_RANDOM = new java.security.SecureRandom();
     private static final byte[] TEXT_PART_HEADERS = ("Content-Type: text/plain; charset=UTF-8\r\n"
             + "Content-Transfer-Encoding: quoted-printable\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -181,28 +183,43 @@ public final class MailComposer {
         byte[] bytes;
         if (content == null) {
             String reason = prepared.reason(s, listName);
-            MimeBytes body = new MimeBytes(skeleton.text().expectedBytes() + skeleton.html().expectedBytes() + 512);
+            MimeBytes body = scratchBody();
             body.ascii("--").ascii(boundary).crlf().bytes(TEXT_PART_HEADERS);
             skeleton.text().writeQuotedPrintable(body, s, reason, u);
             body.crlf().ascii("--").ascii(boundary).crlf().bytes(HTML_PART_HEADERS);
             skeleton.html().writeQuotedPrintable(body, s, reason, u);
             body.crlf().ascii("--").ascii(boundary).ascii("--").crlf();
-            bytes = body.toByteArray();
+            bytes = body.copy();
         } else {
             String text = content.text();
             String html = content.html();
-            MimeBytes body = new MimeBytes(text.length() + html.length() + (text.length() + html.length()) / 4 + 512);
+            MimeBytes body = scratchBody();
             MimeBytes.LineCache[] caches = lineCaches.get();
             body.ascii("--").ascii(boundary).crlf().bytes(TEXT_PART_HEADERS).quotedPrintable(text, caches[0]).crlf();
             body.ascii("--").ascii(boundary).crlf().bytes(HTML_PART_HEADERS).quotedPrintable(html, caches[1]).crlf();
             body.ascii("--").ascii(boundary).ascii("--").crlf();
-            bytes = body.toByteArray();
+            bytes = body.copy();
             caches[0].commit(bytes);
             caches[1].commit(bytes);
         }
         m.prebuilt(bytes);
         return new Composed(m, messageId);
     }
+
+    /**
+     * The sending thread's buffer for a body, emptied: a new array per message, sized for the largest body, was 4 % of
+     * a sending thread (allocating and zeroing ~15 KB) and a third of all it allocated. The body leaves as an
+     * exact-size copy. A buffer grown past 1 MB by an unusually large issue is not kept for the next one.
+     */
+    private static MimeBytes scratchBody() {
+        MimeBytes b = BODY.get();
+        if (b.capacity() > 1 << 20) {
+            b = new MimeBytes(64 << 10);
+            BODY.set(b);
+        }
+        return b.reset();
+    }
+
 
     /** The Date header of the second it was last asked for: {@link MailDateFormat} is slow and a second holds thousands of messages. */
     private volatile DateHeader lastDate = new DateHeader(Long.MIN_VALUE, "");
@@ -331,7 +348,7 @@ public final class MailComposer {
                 head.crlf();
             }
             head.crlf();
-            os.write(head.toByteArray());
+            head.writeTo(os);
             os.write(content);
             os.flush();
         }

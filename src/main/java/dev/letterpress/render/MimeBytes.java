@@ -30,6 +30,25 @@ final class MimeBytes {
         return len == buf.length ? buf : Arrays.copyOf(buf, len);
     }
 
+    /** A copy of the bytes, never the buffer itself: for a buffer that is {@link #reset} and written again. */
+    byte[] copy() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    /** Empties the buffer, keeping its array. */
+    MimeBytes reset() {
+        len = 0;
+        return this;
+    }
+
+    int capacity() {
+        return buf.length;
+    }
+
+    void writeTo(java.io.OutputStream os) throws java.io.IOException {
+        os.write(buf, 0, len);
+    }
+
     private void ensure(int extra) {
         if (len + extra > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));

@@ -39,7 +39,6 @@ final class QpSplicer {
     private final Object[] pieces;
     /** Per sending thread: the last encoding of each line with slots, by its index among them (null: none reusable). */
     private final ThreadLocal<Encoded[]> lastEncoded;
-    private final int encodedBytes;
     /** Per sending thread, shared by every splicer: the text of the line being encoded. */
     private static final ThreadLocal<char[][]> SCRATCH = ThreadLocal.withInitial(() -> new char[][] {new char[1024]});
 
@@ -83,11 +82,6 @@ final class QpSplicer {
         this.pieces = out.toArray();
         int lines = (int) out.stream().filter(p -> p instanceof Line).count();
         this.lastEncoded = ThreadLocal.withInitial(() -> new Encoded[lines]);
-        int n = 0;
-        for (Object p : pieces) {
-            n += p instanceof byte[] b ? b.length : ((Line) p).fixedChars() + ((Line) p).fixedChars() / 4;
-        }
-        this.encodedBytes = n;
     }
 
     private static Line line(List<String> literals, List<Integer> slots) {
@@ -106,11 +100,6 @@ final class QpSplicer {
             out.add(new MimeBytes(fixed.length() + fixed.length() / 4 + 64).quotedPrintable(fixed.toString()).toByteArray());
             fixed.setLength(0);
         }
-    }
-
-    /** About how many bytes {@link #write} appends: a buffer size. */
-    int expectedBytes() {
-        return encodedBytes + 2048;
     }
 
     /** Appends the spliced text, quoted-printable, to {@code out}. */
