@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `bench send` end to end into a real SMTP server, small: the figures are the command's business, not the test's. */
-class BenchSendCliTest {
+/** `bench send` end to end into a real SMTP server and `bench import`, small: the figures are the command's business, not the test's. */
+class BenchCliTest {
     private final CliRunner runner = new CliRunner();
 
     @TempDir
@@ -88,6 +88,20 @@ class BenchSendCliTest {
         var bad = runner.execute("bench", "send", "--recipients", "1", "--layout", "fancy", "--dir", dir.toString());
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--layout: expected bundled or compact, got 'fancy'");
+    }
+
+    @Test
+    void warmUpImportsOtherReadersThenTheMeasuredImportAndItsRepeat() throws Exception {
+        var run = runner.execute("bench", "import", "--rows", "50", "--warmup", "20", "--dir", dir.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out())
+                .containsPattern("warm-up \\(not counted\\) +20 rows in .* s CPU of which JIT \\d+\\.\\d s \\(added 20, unchanged 0, subscribed 20\\)")
+                .containsPattern("first import +50 rows in .*\\(added 50, unchanged 0, subscribed 50\\)")
+                .containsPattern("re-import \\(idempotent\\) +50 rows in .*\\(added 0, unchanged 50, subscribed 0\\)");
+
+        var bad = runner.execute("bench", "import", "--rows", "5", "--warmup", "-1", "--dir", dir.resolve("other").toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("--warmup must be 0 or more");
     }
 
     private static String to(MimeMessage m) {
