@@ -2,6 +2,7 @@ package dev.letterpress.subscriber;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import dev.letterpress.db.DataException;
 import dev.letterpress.db.Jdbc;
 import dev.letterpress.db.Sql;
@@ -135,7 +136,9 @@ public final class CsvImporter {
         long started = System.nanoTime();
         var counts = new long[7]; // rows, added, updated, unchanged, duplicates, invalid, subscribed
         try (CsvReader<CsvRecord> reader = CsvReader.builder()
-                .allowExtraFields(true).allowMissingFields(true).allowExtraCharsAfterClosingQuote(true)
+                // rows with too few or too many fields reach the importer, which reports them with their line
+                .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                .allowExtraCharsAfterClosingQuote(true)
                 .ofCsvRecord(csv)) {
             var it = reader.iterator();
             if (!it.hasNext()) {
