@@ -208,8 +208,8 @@ public final class MailComposer {
 
     /**
      * The sending thread's buffer for a body, emptied: a new array per message, sized for the largest body, was 4 % of
-     * a sending thread (allocating and zeroing ~15 KB) and a third of all it allocated. The body leaves as an
-     * exact-size copy. A buffer grown past 1 MB by an unusually large issue is not kept for the next one.
+     * a sending thread's profile samples (allocating and zeroing ~15 KB) and a fifth of all it allocated. The body
+     * leaves as an exact-size copy. A buffer grown past 1 MB by an unusually large issue is not kept for the next one.
      */
     private static MimeBytes scratchBody() {
         MimeBytes b = BODY.get();
@@ -219,7 +219,6 @@ public final class MailComposer {
         }
         return b.reset();
     }
-
 
     /** The Date header of the second it was last asked for: {@link MailDateFormat} is slow and a second holds thousands of messages. */
     private volatile DateHeader lastDate = new DateHeader(Long.MIN_VALUE, "");
