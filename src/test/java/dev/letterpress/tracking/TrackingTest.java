@@ -1,6 +1,7 @@
 package dev.letterpress.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.icegreen.greenmail.util.GreenMail;
 import dev.letterpress.App;
@@ -106,8 +107,8 @@ class TrackingTest {
         assertThat(click.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         assertThat(click.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
         assertThat(rows(ada)).extracting(Row::kind, Row::human, Row::reason, Row::userAgent).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("open", true, MachineRules.NO_MACHINE_SIGNAL, APPLE_MAIL),
-                org.assertj.core.groups.Tuple.tuple("click", true, MachineRules.NO_MACHINE_SIGNAL, SAFARI));
+                tuple("open", true, MachineRules.NO_MACHINE_SIGNAL, APPLE_MAIL),
+                tuple("click", true, MachineRules.NO_MACHINE_SIGNAL, SAFARI));
         EventStore.Split opens = app.events.split(campaign).get("open");
         assertThat(opens.human().total()).isGreaterThanOrEqualTo(1);
         assertThat(opens.human().unique()).isGreaterThanOrEqualTo(1);
@@ -135,8 +136,7 @@ class TrackingTest {
         HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(bob.clicks().get(0))).header("User-Agent", SAFARI)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         assertThat(head.statusCode()).isEqualTo(302);
-        assertThat(rows(bob)).extracting(Row::kind, Row::human, Row::reason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("click", false, MachineRules.HEAD_REQUEST));
+        assertThat(rows(bob)).extracting(Row::kind, Row::human, Row::reason).containsExactly(tuple("click", false, MachineRules.HEAD_REQUEST));
     }
 
     @Test
@@ -148,15 +148,14 @@ class TrackingTest {
         assertThat(head.body()).isEmpty();
         assertThat(head.headers().firstValue("Content-Type")).hasValue("image/gif");
         assertThat(head.headers().firstValue("Content-Length")).hasValue("43");
-        assertThat(rows(kit)).extracting(Row::kind, Row::human, Row::reason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("open", false, MachineRules.HEAD_REQUEST));
+        assertThat(rows(kit)).extracting(Row::kind, Row::human, Row::reason).containsExactly(tuple("open", false, MachineRules.HEAD_REQUEST));
     }
 
     @Test
     void aScannerUserAgentIsAMachine() throws Exception {
         Mail cy = deliveredLongAgo("cy");
         assertThat(get(cy.clicks().get(1), "Mimecast URL Protect").statusCode()).isEqualTo(302);
-        assertThat(rows(cy)).extracting(Row::human, Row::reason).containsExactly(org.assertj.core.groups.Tuple.tuple(false, MachineRules.SCANNER_USER_AGENT));
+        assertThat(rows(cy)).extracting(Row::human, Row::reason).containsExactly(tuple(false, MachineRules.SCANNER_USER_AGENT));
     }
 
     @Test
@@ -169,10 +168,8 @@ class TrackingTest {
         // the same agent from an address that is not Apple's is a person
         assertThat(http.send(HttpRequest.newBuilder(URI.create(dee.pixel())).header("User-Agent", APPLE_MAIL)
                 .header("X-Forwarded-For", "203.0.113.7").GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        assertThat(rows(dee)).extracting(Row::human, Row::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(false, MachineRules.APPLE_PRIVACY_PROXY),
-                org.assertj.core.groups.Tuple.tuple(false, MachineRules.APPLE_PRIVACY_PROXY),
-                org.assertj.core.groups.Tuple.tuple(true, MachineRules.NO_MACHINE_SIGNAL));
+        assertThat(rows(dee)).extracting(Row::human, Row::reason).containsExactly(tuple(false, MachineRules.APPLE_PRIVACY_PROXY),
+                tuple(false, MachineRules.APPLE_PRIVACY_PROXY), tuple(true, MachineRules.NO_MACHINE_SIGNAL));
     }
 
     @Test
@@ -181,8 +178,7 @@ class TrackingTest {
         HttpResponse<String> trap = get(eve.trap(), SAFARI);
         assertThat(trap.statusCode()).isEqualTo(204);
         assertThat(trap.headers().firstValue("Location")).isEmpty();
-        assertThat(rows(eve)).extracting(Row::kind, Row::human, Row::reason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("click", false, MachineRules.TRAP_LINK));
+        assertThat(rows(eve)).extracting(Row::kind, Row::human, Row::reason).containsExactly(tuple("click", false, MachineRules.TRAP_LINK));
     }
 
     @Test
@@ -217,10 +213,8 @@ class TrackingTest {
         assertThat(get(jo.clicks().get(1), SAFARI).statusCode()).isEqualTo(302);
         assertThat(get(jo.clicks().get(2), SAFARI).statusCode()).isEqualTo(302);
         app.eventBuffer.flush();
-        assertThat(rows(jo)).extracting(Row::kind, Row::human).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("open", true), org.assertj.core.groups.Tuple.tuple("open", true),
-                org.assertj.core.groups.Tuple.tuple("open", true), org.assertj.core.groups.Tuple.tuple("click", false),
-                org.assertj.core.groups.Tuple.tuple("click", false), org.assertj.core.groups.Tuple.tuple("click", false));
+        assertThat(rows(jo)).extracting(Row::kind, Row::human).containsExactly(tuple("open", true), tuple("open", true),
+                tuple("open", true), tuple("click", false), tuple("click", false), tuple("click", false));
         // opened by a person; every click now a machine's, none a person's
         assertThat(marks(jo)).containsExactly(true, false, false, true);
     }
@@ -261,8 +255,8 @@ class TrackingTest {
         assertThat(get(gus.pixel(), APPLE_MAIL).statusCode()).isEqualTo(200);
         assertThat(get(gus.clicks().get(0), SAFARI).statusCode()).isEqualTo(302);
         assertThat(rows(gus)).extracting(Row::human, Row::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(false, MachineRules.OPENED_AT_DELIVERY),
-                org.assertj.core.groups.Tuple.tuple(false, MachineRules.CLICKED_AT_DELIVERY));
+                tuple(false, MachineRules.OPENED_AT_DELIVERY),
+                tuple(false, MachineRules.CLICKED_AT_DELIVERY));
     }
 
     @Test
@@ -354,7 +348,7 @@ class TrackingTest {
         List<CampaignStats.LinkClicks> top = stats.topLinks(campaign, 100);
         assertThat(top).extracting(CampaignStats.LinkClicks::linkId, CampaignStats.LinkClicks::total)
                 .containsExactlyInAnyOrderElementsOf(perLink.entrySet().stream()
-                        .map(e -> org.assertj.core.groups.Tuple.tuple(e.getKey(), e.getValue())).toList());
+                        .map(e -> tuple(e.getKey(), e.getValue())).toList());
         assertThat(top.get(0).url()).startsWith("https://");
     }
 
