@@ -37,6 +37,7 @@ final class BenchBaseline {
         System.gc();
         BenchSendCommand.resetPeakHeap();
         long cpu0 = BenchSendCommand.processCpu() - BenchSendCommand.sinkCpu(sink);
+        double jit0 = BenchSendCommand.jitCpuSeconds();
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
             int share = messages / connections + (i < messages % connections ? 1 : 0);
@@ -63,13 +64,14 @@ final class BenchBaseline {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long cpu = BenchSendCommand.processCpu() - BenchSendCommand.sinkCpu(sink) - cpu0;
+        double jit = BenchSendCommand.jitCpuSeconds() - jit0;
         if (failure.get() != null) {
             System.out.println("WARNING: baseline failed after " + sent.get() + " messages: " + failure.get());
         }
         if (sink != null && sink.messages() - sinkBefore < sent.get()) {
             System.out.printf("WARNING: the sink saw %,d baseline messages, %,d sent%n", sink.messages() - sinkBefore, sent.get());
         }
-        return new BenchSendCommand.Figures("stock Jakarta Mail", sent.get(), seconds, seconds, cpu / 1e9, BenchSendCommand.peakHeap());
+        return new BenchSendCommand.Figures("stock Jakarta Mail", sent.get(), seconds, seconds, cpu / 1e9, jit, BenchSendCommand.peakHeap());
     }
 
     /** The same headers and parts as a letterpress message, built through the ordinary Jakarta Mail API. */

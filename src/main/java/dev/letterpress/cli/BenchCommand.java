@@ -55,10 +55,10 @@ final class BenchCommand {
                 Path csv = work.resolve("bench.csv");
                 long t0 = System.nanoTime();
                 generate(csv, rows, "reader");
+                System.out.printf("generated %,d rows (%,d MB) in %.1f s (not counted)%n", rows, Files.size(csv) >> 20, (System.nanoTime() - t0) / 1e9);
                 if (warmup > 0) {
                     generate(work.resolve("warmup.csv"), warmup, "warmup");
                 }
-                System.out.printf("generated %,d rows (%,d MB) in %.1f s (not counted)%n", rows, Files.size(csv) >> 20, (System.nanoTime() - t0) / 1e9);
                 Map<String, String> settings = new java.util.HashMap<>(Map.of("data.dir", work.resolve("db").toString()));
                 if (dbUrl != null) {
                     settings.put("db.url", dbUrl.replace("{dir}", work.resolve("db").toAbsolutePath().toString()));
@@ -66,6 +66,7 @@ final class BenchCommand {
                 try (App app = App.create(ConfigLoader.fromMap(settings))) {
                     if (warmup > 0) {
                         timed(app, work.resolve("warmup.csv"), app.subscribers.createList("bench-warmup", null), "warm-up (not counted)");
+                        BenchSendCommand.resetPeakHeap(); // the peak below is the measured imports' own
                     }
                     var list = app.subscribers.createList("bench", null);
                     for (String run : new String[] {"first import", "re-import (idempotent)"}) {
@@ -84,13 +85,13 @@ final class BenchCommand {
         private static void timed(App app, Path csv, dev.letterpress.subscriber.MailingList list, String run) throws IOException {
             CsvImporter.Report r;
             long cpu0 = processCpuNanos();
-            long jit0 = BenchSendCommand.jitMillis();
+            double jit0 = BenchSendCommand.jitCpuSeconds();
             try (Reader in = CsvImporter.utf8(Files.newInputStream(csv))) { // as the CLI, API and admin read
                 r = app.importer.importCsv(in, csv.getFileName().toString(), list, Subscription.CONFIRMED, p -> { });
             }
             System.out.printf("%-24s %,d rows in %.2f s = %,.0f rows/s, %.1f s CPU of which JIT %.1f s (added %,d, unchanged %,d, subscribed %,d)%n",
                     run, r.rows(), r.took().toMillis() / 1000.0, r.rowsPerSecond(), (processCpuNanos() - cpu0) / 1e9,
-                    (BenchSendCommand.jitMillis() - jit0) / 1e3, r.added(), r.unchanged(), r.subscribed());
+                    BenchSendCommand.jitCpuSeconds() - jit0, r.added(), r.unchanged(), r.subscribed());
         }
 
         static void deleteTree(Path dir) throws IOException {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +54,7 @@ final class BenchSendCommand implements Callable<Integer> {
 
     @Option(names = "--layout", paramLabel = "bundled|compact", defaultValue = "bundled",
             description = "The HTML layout: the bundled one (inline-styled, ~31 KB messages) or a compact one styled by a <style>"
-                    + " block (~6 KB), the message size the send target was stated for (default: ${DEFAULT-VALUE}).")
+                    + " block (~9 KB), near the message size the send target was stated for (default: ${DEFAULT-VALUE}).")
     String layout;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
@@ -94,19 +95,14 @@ final class BenchSendCommand implements Callable<Integer> {
     Path dir;
 
     /** One measured phase. */
-    record Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap,
-                   double sinkCpuSeconds, double jitSeconds) {
-        Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, long peakHeap) {
-            this(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, Double.NaN, Double.NaN);
+    record Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, double jitSeconds, long peakHeap,
+                   double sinkCpuSeconds) {
+        Figures(String name, long messages, double seconds, double wallSeconds, double cpuSeconds, double jitSeconds, long peakHeap) {
+            this(name, messages, seconds, wallSeconds, cpuSeconds, jitSeconds, peakHeap, Double.NaN);
         }
 
         Figures withSinkCpu(double s) {
-            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, s, jitSeconds);
-        }
-
-        /** The JIT compilers' time during the phase, from the milliseconds counter read before it. */
-        Figures withJitSince(long jitMillisBefore) {
-            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, peakHeap, sinkCpuSeconds, (jitMillis() - jitMillisBefore) / 1e3);
+            return new Figures(name, messages, seconds, wallSeconds, cpuSeconds, jitSeconds, peakHeap, s);
         }
 
         double rate() {
@@ -197,13 +193,11 @@ final class BenchSendCommand implements Callable<Integer> {
                     System.out.printf("generated %,d subscribers in %.1f s (not counted)%n", recipients + warmup, (System.nanoTime() - t0) / 1e9);
                     app.start();
                     for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
-                        long jit0 = jitMillis();
-                        warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN).withJitSince(jit0));
+                        warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN));
                     }
-                    long jit0 = jitMillis();
                     double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
                     Figures f = runCampaign(app, inProcess, LIST, CAMPAIGN);
-                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0).withJitSince(jit0));
+                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
                 long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
@@ -218,13 +212,11 @@ final class BenchSendCommand implements Callable<Integer> {
                 messageBytes = bytes.size();
                 if (!noBaseline) {
                     for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
-                        long jit0 = jitMillis();
-                        warmedUp(round, BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections).withJitSince(jit0));
+                        warmedUp(round, BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections));
                     }
-                    long jit0 = jitMillis();
                     double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
                     Figures f = BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections);
-                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0).withJitSince(jit0));
+                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
                 }
                 if (smtpSink != null && !noSmtpSource && BenchSendSetup.onPath("smtp-source") != null) {
                     rows.add(BenchSmtpSource.run(BenchSendSetup.onPath("smtp-source"), host, port, recipients, connections, messageBytes, smtpSink));
@@ -236,11 +228,9 @@ final class BenchSendCommand implements Callable<Integer> {
                 try (App app = App.create(ConfigLoader.fromMap(BenchDkim.with(settings, work)), null, null, Clock.systemUTC())) {
                     app.start();
                     for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
-                        long jit0 = jitMillis();
-                        warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, SIGNED).withJitSince(jit0));
+                        warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, SIGNED));
                     }
-                    long jit0 = jitMillis();
-                    signed = runCampaign(app, inProcess, LIST, SIGNED).withJitSince(jit0);
+                    signed = runCampaign(app, inProcess, LIST, SIGNED);
                 }
             }
             print(rows, messageBytes, signed);
@@ -270,6 +260,7 @@ final class BenchSendCommand implements Callable<Integer> {
         System.gc();
         resetPeakHeap();
         long cpu0 = processCpu() - sinkCpu(sink);
+        double jit0 = jitCpuSeconds();
         long t0 = System.nanoTime();
         long id = app.campaigns.create("bench send " + listName, DemoCommand.issue(issueChoice), List.of(listName), null);
         Campaign done;
@@ -287,6 +278,7 @@ final class BenchSendCommand implements Callable<Integer> {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpu() - sinkCpu(sink) - cpu0;
+        double jit = jitCpuSeconds() - jit0;
         long peak = peakHeap();
         Map<String, Long> counts = app.campaignStore.stateCounts(id);
         if (!Campaign.FINISHED.equals(done.status()) || counts.get("sent").longValue() != done.audienceSize().longValue()) {
@@ -296,7 +288,7 @@ final class BenchSendCommand implements Callable<Integer> {
             System.out.printf("WARNING: the sink saw %,d messages, the ledger says %,d sent%n", sink.messages(), counts.get("sent"));
         }
         double seconds = Duration.between(done.startedAt(), done.finishedAt()).toNanos() / 1e9;
-        return new Figures(name, counts.get("sent"), seconds, wall, cpu / 1e9, peak);
+        return new Figures(name, counts.get("sent"), seconds, wall, cpu / 1e9, jit, peak);
     }
 
     private static void print(List<Figures> rows, int messageBytes, Figures signed) {
@@ -329,7 +321,7 @@ final class BenchSendCommand implements Callable<Integer> {
         }
         System.out.println("(msgs/s: campaign started_at..finished_at, i.e. freeze, render, links, MIME, SMTP, ledger; wall: from create to"
                 + " seen finished; CPU: whole process, minus a built-in sink's threads; JIT: the"
-                + " compilers' time within that CPU; peak heap: sum of heap pools' peaks in the phase;"
+                + " CPU of the JIT compiler threads within it; peak heap: sum of heap pools' peaks in the phase;"
                 + " sink CPU: smtp-sink's own CPU in the phase, when it is the sink)");
     }
 
@@ -341,9 +333,33 @@ final class BenchSendCommand implements Callable<Integer> {
         return rows.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** Milliseconds the JIT compilers have spent so far (summed over their threads). */
-    static long jitMillis() {
-        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    /**
+     * CPU seconds the JIT compiler threads have used so far (Linux: /proc/self/task; NaN elsewhere). The JVM ends idle
+     * compiler threads, and a thread's time goes with it, so a difference of two readings can only under-count.
+     * (CompilationMXBean's total is the compilations' elapsed time instead, which on busy cores includes waiting.)
+     */
+    static double jitCpuSeconds() {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String name;
+                String stat;
+                try {
+                    name = Files.readString(task.resolve("comm"));
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    // as in BenchSmtpSource.cpuSeconds: utime and stime are the 12th and 13th fields after the name
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return ticks / 100.0;
     }
 
     static long processCpu() {

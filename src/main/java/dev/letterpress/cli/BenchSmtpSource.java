@@ -25,7 +25,7 @@ final class BenchSmtpSource {
         if (code != 0) {
             System.out.printf("WARNING: smtp-source exited with %d%n", code);
         }
-        return new BenchSendCommand.Figures("postfix smtp-source", messages, seconds, seconds, Double.NaN, 0)
+        return new BenchSendCommand.Figures("postfix smtp-source", messages, seconds, seconds, Double.NaN, Double.NaN, 0)
                 .withSinkCpu(cpuSeconds(sink) - sink0);
     }
 
