@@ -35,9 +35,9 @@ final class BenchBaseline {
         AtomicLong sent = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         System.gc();
-        BenchSendCommand.resetPeakHeap();
-        long cpu0 = BenchSendCommand.processCpu() - BenchSendCommand.sinkCpu(sink);
-        double jit0 = BenchSendCommand.jitCpuSeconds();
+        BenchMeter.resetPeakHeap();
+        long cpu0 = BenchMeter.processCpuNanos() - BenchSendCommand.sinkCpu(sink);
+        double jit0 = BenchMeter.jitCpuSeconds();
         long t0 = System.nanoTime();
         for (int i = 0; i < connections; i++) {
             int share = messages / connections + (i < messages % connections ? 1 : 0);
@@ -63,15 +63,15 @@ final class BenchBaseline {
             t.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long cpu = BenchSendCommand.processCpu() - BenchSendCommand.sinkCpu(sink) - cpu0;
-        double jit = BenchSendCommand.jitCpuSeconds() - jit0;
+        long cpu = BenchMeter.processCpuNanos() - BenchSendCommand.sinkCpu(sink) - cpu0;
+        double jit = BenchMeter.jitCpuSeconds() - jit0;
         if (failure.get() != null) {
             System.out.println("WARNING: baseline failed after " + sent.get() + " messages: " + failure.get());
         }
         if (sink != null && sink.messages() - sinkBefore < sent.get()) {
             System.out.printf("WARNING: the sink saw %,d baseline messages, %,d sent%n", sink.messages() - sinkBefore, sent.get());
         }
-        return new BenchSendCommand.Figures("stock Jakarta Mail", sent.get(), seconds, seconds, cpu / 1e9, jit, BenchSendCommand.peakHeap());
+        return new BenchSendCommand.Figures("stock Jakarta Mail", sent.get(), seconds, seconds, cpu / 1e9, jit, BenchMeter.peakHeap());
     }
 
     /** The same headers and parts as a letterpress message, built through the ordinary Jakarta Mail API. */

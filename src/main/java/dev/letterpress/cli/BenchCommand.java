@@ -7,9 +7,6 @@ import dev.letterpress.subscriber.Subscription;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,14 +63,14 @@ final class BenchCommand {
                 try (App app = App.create(ConfigLoader.fromMap(settings))) {
                     if (warmup > 0) {
                         timed(app, work.resolve("warmup.csv"), app.subscribers.createList("bench-warmup", null), "warm-up (not counted)");
-                        BenchSendCommand.resetPeakHeap(); // the peak below is the measured imports' own
+                        BenchMeter.resetPeakHeap(); // the peak below is the measured imports' own
                     }
                     var list = app.subscribers.createList("bench", null);
                     for (String run : new String[] {"first import", "re-import (idempotent)"}) {
                         timed(app, csv, list, run);
                     }
                 }
-                System.out.printf("peak heap used: %,d MB (max heap %,d MB)%n", peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                System.out.printf("peak heap used: %,d MB (max heap %,d MB)%n", BenchMeter.peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
                 return 0;
             } finally {
                 if (temporary) {
@@ -84,14 +81,14 @@ final class BenchCommand {
 
         private static void timed(App app, Path csv, dev.letterpress.subscriber.MailingList list, String run) throws IOException {
             CsvImporter.Report r;
-            long cpu0 = processCpuNanos();
-            double jit0 = BenchSendCommand.jitCpuSeconds();
+            long cpu0 = BenchMeter.processCpuNanos();
+            double jit0 = BenchMeter.jitCpuSeconds();
             try (Reader in = CsvImporter.utf8(Files.newInputStream(csv))) { // as the CLI, API and admin read
                 r = app.importer.importCsv(in, csv.getFileName().toString(), list, Subscription.CONFIRMED, p -> { });
             }
             System.out.printf("%-24s %,d rows in %.2f s = %,.0f rows/s, %.1f s CPU of which JIT %.1f s (added %,d, unchanged %,d, subscribed %,d)%n",
-                    run, r.rows(), r.took().toMillis() / 1000.0, r.rowsPerSecond(), (processCpuNanos() - cpu0) / 1e9,
-                    BenchSendCommand.jitCpuSeconds() - jit0, r.added(), r.unchanged(), r.subscribed());
+                    run, r.rows(), r.took().toMillis() / 1000.0, r.rowsPerSecond(), (BenchMeter.processCpuNanos() - cpu0) / 1e9,
+                    BenchMeter.jitCpuSeconds() - jit0, r.added(), r.unchanged(), r.subscribed());
         }
 
         static void deleteTree(Path dir) throws IOException {
@@ -107,22 +104,6 @@ final class BenchCommand {
                     w.write(prefix + i + "@bench.example.com,Reader " + i + ",City " + (i % 97) + "," + (i % 3 == 0 ? "pro" : "free") + "\n");
                 }
             }
-        }
-
-        /** CPU time of the whole process (all threads, GC included): steadier than wall time on a busy machine. */
-        static long processCpuNanos() {
-            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getProcessCpuTime() : 0;
-        }
-
-        static long peakHeap() {
-            long sum = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    sum += pool.getPeakUsage().getUsed();
-                }
-            }
-            return sum;
         }
     }
 }

@@ -12,9 +12,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -195,9 +192,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
                         warmedUp(round, runCampaign(app, inProcess, WARMUP_LIST, CAMPAIGN));
                     }
-                    double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
+                    double sink0 = BenchMeter.cpuSeconds(smtpSink);
                     Figures f = runCampaign(app, inProcess, LIST, CAMPAIGN);
-                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
+                    rows.add(f.withSinkCpu(BenchMeter.cpuSeconds(smtpSink) - sink0));
                 }
                 // the baseline's content: one rendered message of this issue, links tracked, built with stock Jakarta Mail
                 long campaign = app.campaignStore.create("bench baseline", app.campaignStore.saveIssue("bench baseline", DemoCommand.issue(issueChoice)),
@@ -214,9 +211,9 @@ final class BenchSendCommand implements Callable<Integer> {
                     for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
                         warmedUp(round, BenchBaseline.run(composed, content, host, port, inProcess, warmup, connections));
                     }
-                    double sink0 = BenchSmtpSource.cpuSeconds(smtpSink);
+                    double sink0 = BenchMeter.cpuSeconds(smtpSink);
                     Figures f = BenchBaseline.run(composed, content, host, port, inProcess, recipients, connections);
-                    rows.add(f.withSinkCpu(BenchSmtpSource.cpuSeconds(smtpSink) - sink0));
+                    rows.add(f.withSinkCpu(BenchMeter.cpuSeconds(smtpSink) - sink0));
                 }
                 if (smtpSink != null && !noSmtpSource && BenchSendSetup.onPath("smtp-source") != null) {
                     rows.add(BenchSmtpSource.run(BenchSendSetup.onPath("smtp-source"), host, port, recipients, connections, messageBytes, smtpSink));
@@ -258,9 +255,9 @@ final class BenchSendCommand implements Callable<Integer> {
 
     private Figures runCampaign(App app, BenchSink sink, String listName, String name) throws InterruptedException, IOException {
         System.gc();
-        resetPeakHeap();
-        long cpu0 = processCpu() - sinkCpu(sink);
-        double jit0 = jitCpuSeconds();
+        BenchMeter.resetPeakHeap();
+        long cpu0 = BenchMeter.processCpuNanos() - sinkCpu(sink);
+        double jit0 = BenchMeter.jitCpuSeconds();
         long t0 = System.nanoTime();
         long id = app.campaigns.create("bench send " + listName, DemoCommand.issue(issueChoice), List.of(listName), null);
         Campaign done;
@@ -277,9 +274,9 @@ final class BenchSendCommand implements Callable<Integer> {
             Thread.sleep(20);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        long cpu = processCpu() - sinkCpu(sink) - cpu0;
-        double jit = jitCpuSeconds() - jit0;
-        long peak = peakHeap();
+        long cpu = BenchMeter.processCpuNanos() - sinkCpu(sink) - cpu0;
+        double jit = BenchMeter.jitCpuSeconds() - jit0;
+        long peak = BenchMeter.peakHeap();
         Map<String, Long> counts = app.campaignStore.stateCounts(id);
         if (!Campaign.FINISHED.equals(done.status()) || counts.get("sent").longValue() != done.audienceSize().longValue()) {
             System.out.printf("WARNING: campaign ended %s (%s): %s%n", done.status(), done.statusReason(), counts);
@@ -333,53 +330,8 @@ final class BenchSendCommand implements Callable<Integer> {
         return rows.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
     }
 
-    /**
-     * CPU seconds the JIT compiler threads have used so far (Linux: /proc/self/task; NaN elsewhere). The JVM ends idle
-     * compiler threads, and a thread's time goes with it, so a difference of two readings can only under-count.
-     * (CompilationMXBean's total is the compilations' elapsed time instead, which on busy cores includes waiting.)
-     */
-    static double jitCpuSeconds() {
-        long ticks = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String name;
-                String stat;
-                try {
-                    name = Files.readString(task.resolve("comm"));
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException ended) {
-                    continue;
-                }
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    // as in BenchSmtpSource.cpuSeconds: utime and stime are the 12th and 13th fields after the name
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-        return ticks / 100.0;
-    }
-
-    static long processCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
     static long sinkCpu(BenchSink sink) {
         return sink == null ? 0 : sink.cpuNanos();
-    }
-
-    static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    static long peakHeap() {
-        return BenchCommand.Import.peakHeap();
     }
 
     /** The JVM's garbage collectors ("G1 Young Generation, G1 Old Generation"): they change the CPU per message. */
