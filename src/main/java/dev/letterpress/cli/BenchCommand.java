@@ -86,9 +86,9 @@ final class BenchCommand {
             try (Reader in = CsvImporter.utf8(Files.newInputStream(csv))) { // as the CLI, API and admin read
                 r = app.importer.importCsv(in, csv.getFileName().toString(), list, Subscription.CONFIRMED, p -> { });
             }
-            System.out.printf("%-24s %,d rows in %.2f s = %,.0f rows/s, %.1f s CPU of which JIT %.1f s (added %,d, unchanged %,d, subscribed %,d)%n",
+            System.out.printf("%-24s %,d rows in %.2f s = %,.0f rows/s, %.1f s CPU of which JIT %s s (added %,d, unchanged %,d, subscribed %,d)%n",
                     run, r.rows(), r.took().toMillis() / 1000.0, r.rowsPerSecond(), (BenchMeter.processCpuNanos() - cpu0) / 1e9,
-                    BenchMeter.jitCpuSeconds() - jit0, r.added(), r.unchanged(), r.subscribed());
+                    BenchMeter.seconds(BenchMeter.jitCpuSeconds() - jit0), r.added(), r.unchanged(), r.subscribed());
         }
 
         static void deleteTree(Path dir) throws IOException {

@@ -66,6 +66,11 @@ final class BenchMeter {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /** Seconds with one decimal, or "-" for a reading this platform does not give (NaN). */
+    static String seconds(double s) {
+        return Double.isNaN(s) ? "-" : String.format("%.1f", s);
+    }
+
     static void resetPeakHeap() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -249,8 +249,8 @@ final class BenchSendCommand implements Callable<Integer> {
     }
 
     private void warmedUp(int round, Figures f) {
-        System.out.printf("warm-up %d/%d: %s, %,d messages, %,.0f msgs/s, JIT %.1f s (not counted)%n", round, warmupRounds, f.name(),
-                f.messages(), f.rate(), f.jitSeconds());
+        System.out.printf("warm-up %d/%d: %s, %,d messages, %,.0f msgs/s, JIT %s s (not counted)%n", round, warmupRounds, f.name(),
+                f.messages(), f.rate(), BenchMeter.seconds(f.jitSeconds()));
     }
 
     private Figures runCampaign(App app, BenchSink sink, String listName, String name) throws InterruptedException, IOException {
@@ -298,8 +298,8 @@ final class BenchSendCommand implements Callable<Integer> {
         }
         for (Figures f : table) {
             System.out.printf("%-22s %,10d %9.2f %,10.0f %9.2f %,9.0f %10s %7s %,7d MB %10s%n", f.name(), f.messages(), f.seconds(), f.rate(),
-                    f.wallSeconds(), f.wallRate(), seconds(f.cpuSeconds()), seconds(f.jitSeconds()), f.peakHeap() >> 20,
-                    seconds(f.sinkCpuSeconds()));
+                    f.wallSeconds(), f.wallRate(), BenchMeter.seconds(f.cpuSeconds()), BenchMeter.seconds(f.jitSeconds()), f.peakHeap() >> 20,
+                    BenchMeter.seconds(f.sinkCpuSeconds()));
         }
         Figures lp = byName(rows, CAMPAIGN);
         Figures base = byName(rows, "stock Jakarta Mail");
@@ -320,10 +320,6 @@ final class BenchSendCommand implements Callable<Integer> {
                 + " seen finished; CPU: whole process, minus a built-in sink's threads; JIT: the"
                 + " CPU of the JIT compiler threads within it; peak heap: sum of heap pools' peaks in the phase;"
                 + " sink CPU: smtp-sink's own CPU in the phase, when it is the sink)");
-    }
-
-    private static String seconds(double s) {
-        return Double.isNaN(s) ? "-" : String.format("%.1f", s);
     }
 
     private static Figures byName(List<Figures> rows, String name) {
