@@ -172,5 +172,4 @@ final class QpSplicer {
         }
         return new Encoded(lengths, out.tail(start), offsets);
     }
-
 }

@@ -392,11 +392,6 @@ class TrackingTest {
     }
 
     private static List<String> all(String s, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(s);
-        List<String> out = new ArrayList<>();
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
+        return Pattern.compile(regex).matcher(s).results().map(r -> r.group(1)).toList();
     }
 }
