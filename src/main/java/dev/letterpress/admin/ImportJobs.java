@@ -36,6 +36,8 @@ final class ImportJobs implements AutoCloseable {
         final String file;
         final long totalRows;
         volatile long rowsRead;
+        /** Good rows written so far: the second phase, after the whole file was read and put in address order. */
+        volatile long rowsWritten;
         volatile CsvImporter.Report report;
         volatile String error;
         final List<CsvImporter.RowProblem> problems = Collections.synchronizedList(new ArrayList<>());
@@ -52,7 +54,12 @@ final class ImportJobs implements AutoCloseable {
         }
 
         int percent() {
-            return done() ? 100 : totalRows == 0 ? 0 : (int) Math.min(99, 100 * rowsRead / totalRows);
+            if (done()) {
+                return 100;
+            }
+            // reading and sorting takes about a tenth of an import, writing the rest
+            long read = totalRows == 0 ? 0 : 10 * Math.min(rowsRead, totalRows) / totalRows;
+            return (int) Math.min(99, rowsWritten == 0 ? read : 10 + 90 * rowsWritten / Math.max(1, rowsRead));
         }
     }
 
@@ -92,8 +99,9 @@ final class ImportJobs implements AutoCloseable {
                     }
 
                     @Override
-                    public void progress(long rowsRead) {
+                    public void progress(long rowsRead, long rowsWritten) {
                         job.rowsRead = rowsRead;
+                        job.rowsWritten = rowsWritten;
                     }
                 });
             } catch (CsvImporter.ImportException | IllegalArgumentException e) {

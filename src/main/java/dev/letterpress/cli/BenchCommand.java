@@ -41,6 +41,14 @@ final class BenchCommand {
                         + "as the CLI's import).")
         int warmup;
 
+        @Option(names = "--addresses", defaultValue = "shuffled", paramLabel = "ORDER",
+                description = "shuffled: addresses in no order over a mix of big mailbox providers and thousands of other domains, "
+                        + "as a real export is; sequential: reader0@bench.example.com, reader1@... in file order, the easiest case "
+                        + "for the database's indexes (default: ${DEFAULT-VALUE}).")
+        AddressOrder addresses;
+
+        enum AddressOrder { shuffled, sequential }
+
         @Override
         public Integer call() throws IOException {
             if (warmup < 0) {
@@ -51,10 +59,10 @@ final class BenchCommand {
             try {
                 Path csv = work.resolve("bench.csv");
                 long t0 = System.nanoTime();
-                generate(csv, rows, "reader");
+                generate(csv, rows, "reader", addresses);
                 System.out.printf("generated %,d rows (%,d MB) in %.1f s (not counted)%n", rows, Files.size(csv) >> 20, (System.nanoTime() - t0) / 1e9);
                 if (warmup > 0) {
-                    generate(work.resolve("warmup.csv"), warmup, "warmup");
+                    generate(work.resolve("warmup.csv"), warmup, "warmup", addresses);
                 }
                 Map<String, String> settings = new java.util.HashMap<>(Map.of("data.dir", work.resolve("db").toString()));
                 if (dbUrl != null) {
@@ -97,13 +105,32 @@ final class BenchCommand {
             }
         }
 
-        static void generate(Path csv, int rows, String prefix) throws IOException {
+        /** Shares of the big mailbox providers in a typical list, in per mille; the rest spread over {@link #OTHER_DOMAINS}. */
+        private static final String[] PROVIDERS = {"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "gmx.de", "web.de"};
+        private static final int[] PER_MILLE = {350, 90, 70, 60, 40, 20, 20};
+        private static final int OTHER_DOMAINS = 5_000;
+
+        static void generate(Path csv, int rows, String prefix, AddressOrder order) throws IOException {
+            var random = new java.util.SplittableRandom(prefix.hashCode()); // the same file for the same arguments
             try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
                 w.write("email,name,city,plan\n");
                 for (int i = 0; i < rows; i++) {
-                    w.write(prefix + i + "@bench.example.com,Reader " + i + ",City " + (i % 97) + "," + (i % 3 == 0 ? "pro" : "free") + "\n");
+                    String address = order == AddressOrder.sequential ? prefix + i + "@bench.example.com"
+                            // unique through i, in no order through the random part in front of it
+                            : prefix + "." + Long.toString(random.nextLong(1L << 40), 36) + "." + i + "@" + domain(random);
+                    w.write(address + ",Reader " + i + ",City " + (i % 97) + "," + (i % 3 == 0 ? "pro" : "free") + "\n");
                 }
             }
+        }
+
+        private static String domain(java.util.SplittableRandom random) {
+            int roll = random.nextInt(1000);
+            for (int p = 0; p < PROVIDERS.length; p++) {
+                if ((roll -= PER_MILLE[p]) < 0) {
+                    return PROVIDERS[p];
+                }
+            }
+            return "company" + random.nextInt(OTHER_DOMAINS) + ".example";
         }
     }
 }

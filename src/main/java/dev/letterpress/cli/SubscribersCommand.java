@@ -75,9 +75,10 @@ final class SubscribersCommand {
                     }
 
                     @Override
-                    public void progress(long rows) {
+                    public void progress(long rows, long written) {
                         if (terminal) {
-                            System.err.printf("\rimporting: %,d rows (file is %,d KB)", rows, size / 1024);
+                            System.err.printf(written == 0 ? "\rreading: %,d rows (file is %,d KB)" : "\rwriting: %2$,d of %1$,d rows ", rows,
+                                    written == 0 ? size / 1024 : written);
                         }
                     }
                 });

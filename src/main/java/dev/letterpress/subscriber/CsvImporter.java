@@ -69,11 +69,16 @@ public final class CsvImporter {
                 .replaceWith(String.valueOf(NOT_UTF8))), 1 << 16);
     }
 
-    /** Receives bad and duplicate rows as they are found, and progress once per chunk. */
+    /**
+     * Receives bad and duplicate rows as they are found, and progress. An import reads the whole file first (invalid
+     * rows are reported then, in file order), then writes the good rows in address order (duplicates and rows refused
+     * against what is stored are reported then, in that order).
+     */
     public interface Listener {
         void problem(RowProblem problem);
 
-        default void progress(long rowsRead) {}
+        /** While reading, rows read so far and 0; then, once per written chunk, all rows read and the good rows written. */
+        default void progress(long rowsRead, long rowsWritten) {}
     }
 
     public record RowProblem(long line, Kind kind, String reason) {
@@ -94,7 +99,8 @@ public final class CsvImporter {
         }
     }
 
-    record Row(long line, String email, String key, String name, Map<String, String> attributes, String json) {}
+    /** A good row; {@code json} holds its attribute columns (a JSON object of strings, {@code {}} for none). */
+    record Row(long line, String email, String key, String name, String json) {}
 
     private record Existing(long id, String name, String attributes, boolean onList) {}
 
@@ -105,6 +111,8 @@ public final class CsvImporter {
     private final javax.sql.DataSource dataSource;
     private final Sql sql = Sql.load("subscribers");
     private final Clock clock;
+    /** Rows per sorted run before it spills to a temporary file; tests make it small to spill and merge. */
+    int runRows = AddressOrder.RUN_ROWS;
     /** An address's erasure marker (DataRights), or null: no check. */
     private final java.util.function.UnaryOperator<String> erasureMarker;
 
@@ -125,9 +133,12 @@ public final class CsvImporter {
     }
 
     /**
-     * Reads, parses and validates on a second thread while this one writes the previous chunk: the queue between
-     * them is bounded, so memory stays constant. The listener is only ever called on the caller's thread, in the
-     * order the problems appear in the file within each chunk (invalid rows first, then duplicates).
+     * Reads, parses and validates on a second thread while this one puts the good rows in address order
+     * ({@link AddressOrder}: sorted runs, spilled to temporary files past 50,000 rows), then writes them a chunk per
+     * transaction: memory stays bounded on any file size. The listener is only ever called on the caller's thread:
+     * invalid rows in file order while reading, then duplicates (and rows refused against what is stored) in address
+     * order while writing. A failure part-way leaves the chunks before it imported; importing the file again
+     * completes it and changes nothing twice.
      */
     public Report importCsv(Reader csv, String sourceName, MailingList list, String status, Listener listener) {
         if (!Subscription.CONFIRMED.equals(status) && !Subscription.UNCONFIRMED.equals(status)) {
@@ -153,28 +164,9 @@ public final class CsvImporter {
             Thread parsing = new Thread(parser, "csv-import-parser");
             parsing.setDaemon(true);
             parsing.start();
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try (Writer writer = new Writer(c, list.id(), importId, status, consent, checkErased)) {
-                    while (true) {
-                        Batch batch = parser.queue.take();
-                        if (batch.failure() != null) {
-                            throw batch.failure();
-                        }
-                        for (RowProblem p : batch.invalid()) {
-                            counts[5]++;
-                            listener.problem(p);
-                        }
-                        counts[0] = batch.rowsRead();
-                        writer.flush(batch.rows(), counts, listener);
-                        listener.progress(counts[0]);
-                        if (batch.last()) {
-                            break;
-                        }
-                    }
-                } finally {
-                    c.setAutoCommit(true);
-                }
+            try (AddressOrder order = new AddressOrder(runRows, AddressOrder.RUN_CHARS)) {
+                read(parser, order, counts, listener);
+                write(order.sorted(), importId, list.id(), status, consent, checkErased, counts, listener);
             } catch (SQLException e) {
                 throw new DataException("import " + sourceName, e);
             } catch (InterruptedException e) {
@@ -191,6 +183,49 @@ public final class CsvImporter {
         }
         return new Report(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Takes the parser's batches: reports the invalid rows (in file order) and puts the good ones in address order. */
+    private static void read(CsvRowParser parser, AddressOrder order, long[] counts, Listener listener) throws InterruptedException {
+        while (true) {
+            Batch batch = parser.queue.take();
+            if (batch.failure() != null) {
+                throw batch.failure();
+            }
+            for (RowProblem p : batch.invalid()) {
+                counts[5]++;
+                listener.problem(p);
+            }
+            batch.rows().forEach(order::add);
+            counts[0] = batch.rowsRead();
+            listener.progress(counts[0], 0);
+            if (batch.last()) {
+                return;
+            }
+        }
+    }
+
+    /** Writes the rows in address order, a transaction per chunk. */
+    private void write(java.util.Iterator<Row> rows, long importId, long listId, String status, String consent, boolean checkErased,
+                       long[] counts, Listener listener) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Writer writer = new Writer(c, listId, importId, status, consent, checkErased)) {
+                long written = 0;
+                List<Row> chunk = new ArrayList<>(CHUNK);
+                while (rows.hasNext()) {
+                    chunk.add(rows.next());
+                    if (chunk.size() == CHUNK || !rows.hasNext()) {
+                        writer.flush(chunk, counts, listener);
+                        written += chunk.size();
+                        listener.progress(counts[0], written);
+                        chunk = new ArrayList<>(CHUNK);
+                    }
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
     }
 
     private static void joinQuietly(Thread t) {
@@ -389,11 +424,11 @@ public final class CsvImporter {
 
     /** The stored attributes merged with the row's (the row's win); the stored JSON itself when that changes nothing. */
     private static String merge(String stored, Row row) {
-        if (row.attributes().isEmpty() || row.json().equals(stored)) {
+        if (row.json().equals("{}") || row.json().equals(stored)) {
             return stored;
         }
         Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(stored));
-        merged.putAll(row.attributes());
+        merged.putAll(SubscriberStore.fromJson(row.json()));
         return SubscriberStore.toJson(merged);
     }
 }

@@ -165,7 +165,7 @@ final class CsvRowParser implements Runnable {
             invalid.add(new CsvImporter.RowProblem(line, CsvImporter.RowProblem.Kind.INVALID, problem));
             return null;
         }
-        return new CsvImporter.Row(line, email, EmailAddress.key(email), name, attributes, json);
+        return new CsvImporter.Row(line, email, EmailAddress.key(email), name, json);
     }
 
     /**

@@ -25,7 +25,8 @@ abstract class ImporterFixture {
 
     MailingList list;
     final List<CsvImporter.RowProblem> problems = new ArrayList<>();
-    final List<Long> progress = new ArrayList<>();
+    /** "read/written" per call. */
+    final List<String> progress = new ArrayList<>();
     final CsvImporter.Listener listener = new CsvImporter.Listener() {
         @Override
         public void problem(CsvImporter.RowProblem problem) {
@@ -33,8 +34,8 @@ abstract class ImporterFixture {
         }
 
         @Override
-        public void progress(long rowsRead) {
-            progress.add(rowsRead);
+        public void progress(long rowsRead, long rowsWritten) {
+            progress.add(rowsRead + "/" + rowsWritten);
         }
     };
 

@@ -1,0 +1,49 @@
+package dev.letterpress.subscriber;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** An import larger than one sorted run: the rows go through temporary files and are written in address order. */
+class SpilledImportTest extends ImporterFixture {
+    @Test
+    void duplicatesAcrossRunsAreFoundAndEveryGoodRowImportsOnce() {
+        importer.runRows = 7;
+        try {
+            StringBuilder csv = new StringBuilder("email,name,n\n");
+            for (int i = 0; i < 300; i++) {
+                // in no order: the sort, not the file, decides what is written when
+                csv.append("r").append((i * 7919) % 300).append("@spill.example,Row ").append(i).append(',').append(i).append('\n');
+            }
+            csv.append("not-an-address,Bad,1\n");            // line 302
+            csv.append("R17@SPILL.example,Again,2\n");      // line 303: a duplicate of an earlier line, far from it
+            csv.append("r299@spill.example,Again,3\n");     // line 304
+            CsvImporter.Report report = run(csv.toString());
+            assertThat(report.rows()).isEqualTo(303);
+            assertThat(report.added()).isEqualTo(300);
+            assertThat(report.subscribed()).isEqualTo(300);
+            assertThat(report.invalid()).isEqualTo(1);
+            assertThat(report.duplicates()).isEqualTo(2);
+            // the invalid row while reading, then the duplicates in address order: r17 before r299
+            assertThat(problems).extracting(CsvImporter.RowProblem::line).containsExactly(302L, 303L, 304L);
+            assertThat(problems).extracting(CsvImporter.RowProblem::kind).containsExactly(CsvImporter.RowProblem.Kind.INVALID,
+                    CsvImporter.RowProblem.Kind.DUPLICATE, CsvImporter.RowProblem.Kind.DUPLICATE);
+            // the first line with an address wins, wherever the sort put its duplicates
+            int firstLineOf17 = 0;
+            while ((firstLineOf17 * 7919) % 300 != 17) {
+                firstLineOf17++;
+            }
+            assertThat(store.findByEmail("r17@spill.example").orElseThrow().name()).isEqualTo("Row " + firstLineOf17);
+            assertThat(jdbc.count("SELECT COUNT(*) FROM subscriptions WHERE list_id = ?", list.id())).isEqualTo(300);
+            assertThat(progress.get(progress.size() - 1)).isEqualTo("303/302");
+
+            problems.clear();
+            CsvImporter.Report again = run(csv.toString());
+            assertThat(again.unchanged()).isEqualTo(300);
+            assertThat(again.added() + again.updated() + again.subscribed()).isZero();
+            assertThat(again.duplicates()).isEqualTo(2);
+        } finally {
+            importer.runRows = AddressOrder.RUN_ROWS;
+        }
+    }
+}
