@@ -134,7 +134,7 @@ public final class App implements AutoCloseable {
         this.consent = new ConsentLog(jdbc, secret, clock);
         this.inbound = new MailboxReader(config.inbound(), jdbc, subscribers, events, tracker, consent, softBounces, nodeName(), clock);
         this.dataRights = new DataRights(jdbc, consent, eventBuffer::flush, clock);
-        this.importer = new CsvImporter(db.dataSource(), clock, dataRights::erasedMarker);
+        this.importer = new CsvImporter(db.dataSource(), clock, dataRights::erasedMarker, config.dataDir().resolve("import-runs"));
         ConfirmationMail transactional = new ConfirmationMail(templates, config, clock);
         this.signup = new Signup(subscribers, consent, dataRights, tokens, transport, transactional, config, clock);
         DataRequests dataRequests = new DataRequests(subscribers, tokens, transport, transactional, config, clock);

@@ -37,9 +37,11 @@ final class AddressOrder implements AutoCloseable {
      */
     static final int FAN_IN = 64;
     private static final int BUFFER = 1 << 15;
+    private static final String PREFIX = "import-";
 
     private final int runRows;
     private final long runChars;
+    private final Path parent;
     private final List<CsvImporter.Row> run = new ArrayList<>();
     private long chars;
     /** Spilled runs by level: level k holds runs of about 64^k runs' rows. */
@@ -49,12 +51,34 @@ final class AddressOrder implements AutoCloseable {
     private int files;
 
     AddressOrder() {
-        this(RUN_ROWS, RUN_CHARS);
+        this(RUN_ROWS, RUN_CHARS, null);
     }
 
-    AddressOrder(int runRows, long runChars) {
+    /** {@code parent}: where each import makes its directory of runs; null for the system's temporary directory. */
+    AddressOrder(int runRows, long runChars, Path parent) {
         this.runRows = runRows;
         this.runChars = runChars;
+        this.parent = parent;
+    }
+
+    /**
+     * Deletes run directories a killed process left behind. Only those a day old: a CLI import may be running next to
+     * the server in the same data directory right now.
+     */
+    static void removeStale(Path parent, java.time.Clock clock) {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        java.time.Instant dayAgo = clock.instant().minus(java.time.Duration.ofDays(1));
+        try (var dirs = Files.list(parent)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (d.getFileName().toString().startsWith(PREFIX) && Files.getLastModifiedTime(d).toInstant().isBefore(dayAgo)) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException e) {
+            // leftovers take disk space, nothing else: never a reason not to start
+        }
     }
 
     void add(CsvImporter.Row row) {
@@ -96,7 +120,8 @@ final class AddressOrder implements AutoCloseable {
         run.sort(ORDER);
         try {
             if (dir == null) {
-                dir = Files.createTempDirectory("letterpress-import");
+                dir = parent == null ? Files.createTempDirectory("letterpress-" + PREFIX)
+                        : Files.createTempDirectory(Files.createDirectories(parent), PREFIX);
             }
             Path spilled = write(run.iterator());
             for (int k = 0; ; k++) {
@@ -195,14 +220,20 @@ final class AddressOrder implements AutoCloseable {
         if (dir == null) {
             return;
         }
-        try (var paths = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the import's temporary files in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void deleteTree(Path d) throws IOException {
+        try (var paths = Files.list(d)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(d);
     }
 
     /** One spilled run read back row by row; closes its file at the end. */

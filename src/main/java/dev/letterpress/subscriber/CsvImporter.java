@@ -99,13 +99,15 @@ public final class CsvImporter {
     private final javax.sql.DataSource dataSource;
     private final Sql sql = Sql.load("subscribers");
     private final Clock clock;
+    /** Where sorted runs spill (the system's temporary directory if null): in data.dir, on the database's disk, not a small /tmp. */
+    private final java.nio.file.Path spillDir;
     /** Rows per sorted run before it spills to a temporary file; tests make it small to spill and merge. */
     int runRows = AddressOrder.RUN_ROWS;
     /** An address's erasure marker (DataRights), or null: no check. */
     private final java.util.function.UnaryOperator<String> erasureMarker;
 
     public CsvImporter(javax.sql.DataSource dataSource, Clock clock) {
-        this(dataSource, clock, null);
+        this(dataSource, clock, null, null);
     }
 
     /**
@@ -113,11 +115,16 @@ public final class CsvImporter {
      * old file imported again must not bring back, and mail, someone who asked to be forgotten (or who complained,
      * or bounced: erasure drops those suppression rows with the address). Only their own fresh double opt-in does.
      */
-    public CsvImporter(javax.sql.DataSource dataSource, Clock clock, java.util.function.UnaryOperator<String> erasureMarker) {
+    public CsvImporter(javax.sql.DataSource dataSource, Clock clock, java.util.function.UnaryOperator<String> erasureMarker,
+                       java.nio.file.Path spillDir) {
         this.dataSource = dataSource;
         this.jdbc = new Jdbc(dataSource);
         this.clock = clock;
         this.erasureMarker = erasureMarker;
+        this.spillDir = spillDir;
+        if (spillDir != null) {
+            AddressOrder.removeStale(spillDir, clock);
+        }
     }
 
     /**
@@ -152,7 +159,7 @@ public final class CsvImporter {
             Thread parsing = new Thread(parser, "csv-import-parser");
             parsing.setDaemon(true);
             parsing.start();
-            try (AddressOrder order = new AddressOrder(runRows, AddressOrder.RUN_CHARS)) {
+            try (AddressOrder order = new AddressOrder(runRows, AddressOrder.RUN_CHARS, spillDir)) {
                 read(parser, order, counts, listener);
                 write(order.sorted(), importId, list.id(), status, consent, checkErased, counts, listener);
             } catch (SQLException e) {

@@ -173,6 +173,8 @@ class ApiAuthTest {
             assertThat(chunked.body()).contains("4096 bytes").doesNotContain("Exception");
             // the unread rest of the body would be taken for the next request: the server closes, and says it will
             assertThat(chunked.headers().firstValue("Connection")).hasValue("close");
+            // the importer reads the whole file before it writes a row: none of the rows before the limit either
+            assertThat(app.subscribers.findByEmail("u0@upload.example")).isEmpty();
         } catch (java.io.IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
