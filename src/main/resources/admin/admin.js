@@ -130,8 +130,8 @@
     if (!section) { return; }
     poll(section.getAttribute('data-import-url'), function (d) {
       setProgress(document.getElementById('import-progress'), d.percent);
-      document.getElementById('import-text').textContent = d.done ? 'Done.' : d.rowsWritten > 0
-        ? d.rowsWritten + ' of ' + d.rowsRead + ' rows written…' : d.rowsRead + ' of about ' + d.totalRows + ' rows read…';
+      document.getElementById('import-text').textContent = d.done ? 'Done.' : d.rowsToWrite > 0
+        ? d.rowsWritten + ' of ' + d.rowsToWrite + ' rows written…' : d.rowsRead + ' of about ' + d.totalRows + ' rows read…';
       if (d.done) { window.location.reload(); return false; }
       return true;
     }, 1000);

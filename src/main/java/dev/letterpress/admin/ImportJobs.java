@@ -36,8 +36,9 @@ final class ImportJobs implements AutoCloseable {
         final String file;
         final long totalRows;
         volatile long rowsRead;
-        /** Good rows written so far: the second phase, after the whole file was read and put in address order. */
+        /** Good rows handled so far, of how many: the second phase, after the whole file was read and put in address order. */
         volatile long rowsWritten;
+        volatile long rowsToWrite;
         volatile CsvImporter.Report report;
         volatile String error;
         final List<CsvImporter.RowProblem> problems = Collections.synchronizedList(new ArrayList<>());
@@ -59,7 +60,7 @@ final class ImportJobs implements AutoCloseable {
             }
             // reading and sorting takes about a tenth of an import, writing the rest
             long read = totalRows == 0 ? 0 : 10 * Math.min(rowsRead, totalRows) / totalRows;
-            return (int) Math.min(99, rowsWritten == 0 ? read : 10 + 90 * rowsWritten / Math.max(1, rowsRead));
+            return (int) Math.min(99, rowsToWrite == 0 ? read : 10 + 90 * rowsWritten / rowsToWrite);
         }
     }
 
@@ -99,9 +100,10 @@ final class ImportJobs implements AutoCloseable {
                     }
 
                     @Override
-                    public void progress(long rowsRead, long rowsWritten) {
+                    public void progress(long rowsRead, long rowsWritten, long rowsToWrite) {
                         job.rowsRead = rowsRead;
                         job.rowsWritten = rowsWritten;
+                        job.rowsToWrite = rowsToWrite;
                     }
                 });
             } catch (CsvImporter.ImportException | IllegalArgumentException e) {

@@ -150,6 +150,7 @@ final class SubscriberRoutes {
         m.put("percent", job.percent());
         m.put("rowsRead", job.rowsRead);
         m.put("rowsWritten", job.rowsWritten);
+        m.put("rowsToWrite", job.rowsToWrite);
         m.put("totalRows", job.totalRows);
         m.put("error", job.error == null ? "" : job.error);
         var r = job.report;

@@ -45,9 +45,9 @@ final class BenchCommand {
                 description = "shuffled: addresses in no order over a mix of big mailbox providers and thousands of other domains, "
                         + "as a real export is; sequential: reader0@bench.example.com, reader1@... in file order, the easiest case "
                         + "for the database's indexes (default: ${DEFAULT-VALUE}).")
-        AddressOrder addresses;
+        Addresses addresses;
 
-        enum AddressOrder { shuffled, sequential }
+        enum Addresses { shuffled, sequential }
 
         @Override
         public Integer call() throws IOException {
@@ -110,12 +110,12 @@ final class BenchCommand {
         private static final int[] PER_MILLE = {350, 90, 70, 60, 40, 20, 20};
         private static final int OTHER_DOMAINS = 5_000;
 
-        static void generate(Path csv, int rows, String prefix, AddressOrder order) throws IOException {
+        static void generate(Path csv, int rows, String prefix, Addresses order) throws IOException {
             var random = new java.util.SplittableRandom(prefix.hashCode()); // the same file for the same arguments
             try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
                 w.write("email,name,city,plan\n");
                 for (int i = 0; i < rows; i++) {
-                    String address = order == AddressOrder.sequential ? prefix + i + "@bench.example.com"
+                    String address = order == Addresses.sequential ? prefix + i + "@bench.example.com"
                             // unique through i, in no order through the random part in front of it
                             : prefix + "." + Long.toString(random.nextLong(1L << 40), 36) + "." + i + "@" + domain(random);
                     w.write(address + ",Reader " + i + ",City " + (i % 97) + "," + (i % 3 == 0 ? "pro" : "free") + "\n");

@@ -102,7 +102,7 @@ final class BenchSizeCommand implements Callable<Integer> {
     private long fill(App app, Path work) throws IOException {
         long t0 = System.nanoTime();
         Path csv = work.resolve("size.csv");
-        BenchCommand.Import.generate(csv, subscribers, "reader", BenchCommand.Import.AddressOrder.sequential);
+        BenchCommand.Import.generate(csv, subscribers, "reader", BenchCommand.Import.Addresses.sequential);
         var list = app.subscribers.createList("size", "bench size");
         try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             app.importer.importCsv(in, "size.csv", list, Subscription.CONFIRMED, p -> { });

@@ -75,10 +75,11 @@ final class SubscribersCommand {
                     }
 
                     @Override
-                    public void progress(long rows, long written) {
+                    public void progress(long rows, long written, long toWrite) {
                         if (terminal) {
-                            System.err.printf(written == 0 ? "\rreading: %,d rows (file is %,d KB)" : "\rwriting: %2$,d of %1$,d rows ", rows,
-                                    written == 0 ? size / 1024 : written);
+                            String line = toWrite == 0 ? String.format("reading: %,d rows (file is %,d KB)", rows, size / 1024)
+                                    : String.format("writing: %,d of %,d rows", written, toWrite);
+                            System.err.printf("\r%-60s", line); // padded: the longer reading line leaves nothing behind
                         }
                     }
                 });

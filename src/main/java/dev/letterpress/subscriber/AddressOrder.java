@@ -19,7 +19,9 @@ import java.util.PriorityQueue;
 
 /**
  * Puts an import's good rows in address order (by key, then line) with bounded memory: sorted runs spill to
- * temporary files and are merged as they are read back. A file that fits in one run never touches the disk.
+ * temporary files and are merged as they are read back. A file that fits in one run never touches the disk. The
+ * files take 1.5-3 times the good rows' CSV text (attributes are JSON, which repeats the column names), twice that
+ * while 64 runs merge into one, and are deleted at the end.
  *
  * <p>Why: H2 writes every index page that changed since its last store again at the next one, and it stores each
  * time some 19 MB of changed pages pile up. Addresses in no order (any real export) change a different page of the
@@ -38,6 +40,9 @@ final class AddressOrder implements AutoCloseable {
     static final int FAN_IN = 64;
     private static final int BUFFER = 1 << 15;
     private static final String PREFIX = "import-";
+    /** Held (OS file lock) while an import uses its directory: what tells a leftover from a running import. */
+    private static final String LOCK = "lock";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AddressOrder.class);
 
     private final int runRows;
     private final long runChars;
@@ -48,6 +53,7 @@ final class AddressOrder implements AutoCloseable {
     private final List<List<Path>> levels = new ArrayList<>();
     private final List<RunReader> open = new ArrayList<>();
     private Path dir;
+    private java.nio.channels.FileChannel lock;
     private int files;
 
     AddressOrder() {
@@ -62,22 +68,39 @@ final class AddressOrder implements AutoCloseable {
     }
 
     /**
-     * Deletes run directories a killed process left behind. Only those a day old: a CLI import may be running next to
-     * the server in the same data directory right now.
+     * Deletes the run directories that no import holds: those a killed process left behind (addresses, on disk). A
+     * CLI import may be running next to the server in the same data directory, so a directory whose lock another
+     * process or this one holds stays, as does one so new that its lock may not exist yet. Never fails: leftovers
+     * take disk space, nothing else.
      */
-    static void removeStale(Path parent, java.time.Clock clock) {
-        if (!Files.isDirectory(parent)) {
-            return;
+    static void removeLeftovers(Path parent) {
+        List<Path> dirs;
+        try (var list = Files.list(parent)) {
+            dirs = list.filter(d -> d.getFileName().toString().startsWith(PREFIX)).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return; // no such directory yet, or unreadable: nothing to do here
         }
-        java.time.Instant dayAgo = clock.instant().minus(java.time.Duration.ofDays(1));
-        try (var dirs = Files.list(parent)) {
-            for (Path d : (Iterable<Path>) dirs::iterator) {
-                if (d.getFileName().toString().startsWith(PREFIX) && Files.getLastModifiedTime(d).toInstant().isBefore(dayAgo)) {
+        for (Path d : dirs) {
+            try {
+                if (unheld(d)) {
                     deleteTree(d);
                 }
+            } catch (IOException | RuntimeException e) {
+                log.warn("cannot remove the import leftovers in {}: {}", d, e.toString());
             }
-        } catch (IOException e) {
-            // leftovers take disk space, nothing else: never a reason not to start
+        }
+    }
+
+    private static boolean unheld(Path d) throws IOException {
+        Path lockFile = d.resolve(LOCK);
+        if (!Files.exists(lockFile)) {
+            // created a moment ago and not locked yet, or left by a crash between the two: only the latter is a minute old
+            return Files.getLastModifiedTime(d).toInstant().isBefore(java.time.Instant.now().minusSeconds(60));
+        }
+        try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE)) {
+            return channel.tryLock() != null; // released with the channel
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            return false;
         }
     }
 
@@ -122,6 +145,9 @@ final class AddressOrder implements AutoCloseable {
             if (dir == null) {
                 dir = parent == null ? Files.createTempDirectory("letterpress-" + PREFIX)
                         : Files.createTempDirectory(Files.createDirectories(parent), PREFIX);
+                lock = java.nio.channels.FileChannel.open(dir.resolve(LOCK), java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                lock.lock();
             }
             Path spilled = write(run.iterator());
             for (int k = 0; ; k++) {
@@ -145,7 +171,7 @@ final class AddressOrder implements AutoCloseable {
                 level.clear();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the import's sorted rows to a temporary file: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the import's sorted rows to a temporary file in " + dir + ": " + e, e);
         }
         run.clear();
         chars = 0;
@@ -163,8 +189,7 @@ final class AddressOrder implements AutoCloseable {
             while (rows.hasNext()) {
                 CsvImporter.Row r = rows.next();
                 out.writeLong(r.line());
-                writeString(out, r.email());
-                writeString(out, r.key());
+                writeString(out, r.email()); // the key is derived again on reading: a third less disk
                 writeString(out, r.name());
                 writeString(out, r.json());
             }
@@ -210,7 +235,10 @@ final class AddressOrder implements AutoCloseable {
         };
     }
 
-    /** Deletes the temporary files; the rows are gone with them. */
+    /**
+     * Deletes the temporary files; the rows are gone with them. Never fails: the import is over (done or failed) and
+     * a file that cannot be deleted now is removed by the next import or start ({@link #removeLeftovers}).
+     */
     @Override
     public void close() {
         run.clear();
@@ -221,9 +249,10 @@ final class AddressOrder implements AutoCloseable {
             return;
         }
         try {
+            lock.close(); // releases the lock
             deleteTree(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the import's temporary files in " + dir + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot delete the import's temporary files in {}: {}", dir, e.toString());
         }
     }
 
@@ -241,13 +270,21 @@ final class AddressOrder implements AutoCloseable {
         private final DataInputStream in;
         private CsvImporter.Row next;
 
+        private final Path file;
+
         RunReader(Path file) {
+            this.file = file;
             try {
                 in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), BUFFER));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the import's temporary file " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read the import's temporary file " + file + ": " + e, e);
             }
-            advance();
+            try {
+                advance();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
 
         private void advance() {
@@ -259,9 +296,10 @@ final class AddressOrder implements AutoCloseable {
                     close();
                     return;
                 }
-                next = new CsvImporter.Row(line, readString(in), readString(in), readString(in), readString(in));
+                String email = readString(in);
+                next = new CsvImporter.Row(line, email, EmailAddress.key(email), readString(in), readString(in));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the import's temporary file: " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read the import's temporary file " + file + ": " + e, e);
             }
         }
 

@@ -22,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Streams a CSV file ({@code email,name,...attributes}) into a list in chunks: constant memory on any
- * file size. Bad rows are reported with their line number and skipped; the good rows import. Re-importing
+ * Imports a CSV file ({@code email,name,...attributes}) into a list in chunks: bounded memory on any file size
+ * (past one sorted run, temporary disk of a few times the good rows' text: {@link AddressOrder}). Bad rows are reported with their line number and skipped; the good rows import. Re-importing
  * the same file changes nothing, and an existing subscription (an unsubscribe above all) is never overridden.
  */
 public final class CsvImporter {
@@ -67,8 +67,11 @@ public final class CsvImporter {
     public interface Listener {
         void problem(RowProblem problem);
 
-        /** While reading, rows read so far and 0; then, once per written chunk, all rows read and the good rows written. */
-        default void progress(long rowsRead, long rowsWritten) {}
+        /**
+         * While reading: rows read so far, then 0 and 0. Then once per written chunk: all rows read, the good rows
+         * handled so far (written, or found duplicate or refused then) and how many there are in all.
+         */
+        default void progress(long rowsRead, long rowsWritten, long rowsToWrite) {}
     }
 
     public record RowProblem(long line, Kind kind, String reason) {
@@ -123,13 +126,13 @@ public final class CsvImporter {
         this.erasureMarker = erasureMarker;
         this.spillDir = spillDir;
         if (spillDir != null) {
-            AddressOrder.removeStale(spillDir, clock);
+            AddressOrder.removeLeftovers(spillDir);
         }
     }
 
     /**
      * Reads, parses and validates on a second thread while this one puts the good rows in address order
-     * ({@link AddressOrder}: sorted runs, spilled to temporary files past 50,000 rows), then writes them a chunk per
+     * ({@link AddressOrder}: sorted runs, spilled to temporary files past 50,000 good rows or 6 M characters), then writes them a chunk per
      * transaction: memory stays bounded on any file size. The listener is only ever called on the caller's thread:
      * invalid rows in file order while reading, then duplicates (and rows refused against what is stored) in address
      * order while writing. A failure part-way leaves the chunks before it imported; importing the file again
@@ -155,6 +158,9 @@ public final class CsvImporter {
             // a keyed hash of every row's address (about a microsecond each, on the writing thread): only when anyone erased at all
             boolean checkErased = erasureMarker != null && jdbc.count(sql.get("erased-markers-exist")) > 0;
             String consent = "import #" + importId + " (" + sourceName + ")";
+            if (spillDir != null) {
+                AddressOrder.removeLeftovers(spillDir); // a crashed import's, without waiting for a restart
+            }
             CsvRowParser parser = new CsvRowParser(it, header);
             Thread parsing = new Thread(parser, "csv-import-parser");
             parsing.setDaemon(true);
@@ -167,6 +173,13 @@ public final class CsvImporter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("import of " + sourceName + " interrupted", e);
+            } catch (UncheckedIOException e) {
+                if (e.getCause() instanceof java.nio.channels.ClosedByInterruptException) {
+                    // an interrupt (shutdown) closed a temporary file under the sort: say so, not "cannot read"
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("import of " + sourceName + " interrupted", e);
+                }
+                throw e;
             } finally {
                 parser.stopped = true;
                 parsing.interrupt();
@@ -193,7 +206,7 @@ public final class CsvImporter {
             }
             batch.rows().forEach(order::add);
             counts[0] = batch.rowsRead();
-            listener.progress(counts[0], 0);
+            listener.progress(counts[0], 0, 0);
             if (batch.last()) {
                 return;
             }
@@ -202,18 +215,22 @@ public final class CsvImporter {
 
     /** Writes the rows in address order, a transaction per chunk. */
     private void write(java.util.Iterator<Row> rows, long importId, long listId, String status, String consent, boolean checkErased,
-                       long[] counts, Listener listener) throws SQLException {
+                       long[] counts, Listener listener) throws SQLException, InterruptedException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (ImportWriter writer = new ImportWriter(c, sql, clock, checkErased ? erasureMarker : null, listId, importId, status, consent)) {
                 long written = 0;
+                long toWrite = counts[0] - counts[5];
                 List<Row> chunk = new ArrayList<>(CHUNK);
                 while (rows.hasNext()) {
                     chunk.add(rows.next());
                     if (chunk.size() == CHUNK || !rows.hasNext()) {
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException(); // a shutdown: the chunks written stay, a re-import completes
+                        }
                         writer.flush(chunk, counts, listener);
                         written += chunk.size();
-                        listener.progress(counts[0], written);
+                        listener.progress(counts[0], written, toWrite);
                         chunk = new ArrayList<>(CHUNK);
                     }
                 }

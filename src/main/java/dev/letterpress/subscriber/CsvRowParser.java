@@ -46,6 +46,11 @@ final class CsvRowParser implements Runnable {
                 rows++;
                 CsvImporter.Row row = parse(record, header, invalid);
                 if (row == null) {
+                    if (invalid.size() >= CsvImporter.CHUNK) { // a file of nothing but bad rows: hand them over too, memory stays bounded
+                        hand(new CsvImporter.Batch(chunk, invalid, rows, false, null));
+                        chunk = new ArrayList<>(CsvImporter.CHUNK);
+                        invalid = new ArrayList<>();
+                    }
                     continue;
                 }
                 chunk.add(row);
@@ -58,9 +63,11 @@ final class CsvRowParser implements Runnable {
             hand(new CsvImporter.Batch(chunk, invalid, rows, true, null));
         } catch (InterruptedException e) {
             // the writer stopped: nobody reads the queue any more
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (out of memory): the writer waits for a batch, and must hear of it rather than wait forever
+            RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException("the CSV parser failed: " + e, e);
             try {
-                hand(new CsvImporter.Batch(List.of(), List.of(), rows, true, e));
+                hand(new CsvImporter.Batch(List.of(), List.of(), rows, true, failure));
             } catch (InterruptedException ignored) {
                 // the writer stopped
             }

@@ -207,13 +207,13 @@ final class ImportWriter implements AutoCloseable {
         }
     }
 
-/** The stored attributes merged with the row's (the row's win); the stored JSON itself when that changes nothing. */
-private static String merge(String stored, CsvImporter.Row row) {
-    if (row.json().equals("{}") || row.json().equals(stored)) {
-        return stored;
+    /** The stored attributes merged with the row's (the row's win); the stored JSON itself when that changes nothing. */
+    private static String merge(String stored, CsvImporter.Row row) {
+        if (row.json().equals("{}") || row.json().equals(stored)) {
+            return stored;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(stored));
+        merged.putAll(SubscriberStore.fromJson(row.json()));
+        return SubscriberStore.toJson(merged);
     }
-    Map<String, String> merged = new LinkedHashMap<>(SubscriberStore.fromJson(stored));
-    merged.putAll(SubscriberStore.fromJson(row.json()));
-    return SubscriberStore.toJson(merged);
-}
 }

@@ -214,8 +214,8 @@ class CsvImporterTest extends ImporterFixture {
         assertThat(subscriberCount()).isEqualTo(before + 10_000);
         assertThat(jdbc.count("SELECT COUNT(*) FROM subscriptions WHERE list_id = ? AND status = 'confirmed'", list.id())).isEqualTo(10_000);
         // reading: once per parsed chunk of 2,000 good rows and at the end; then writing: once per written chunk
-        assertThat(progress).containsExactly("2000/0", "4000/0", "6000/0", "8000/0", "10000/0", "10001/0",
-                "10001/2000", "10001/4000", "10001/6000", "10001/8000", "10001/10000", "10001/10001");
+        assertThat(progress).containsExactly("2000/0/0", "4000/0/0", "6000/0/0", "8000/0/0", "10000/0/0", "10001/0/0",
+                "10001/2000/10001", "10001/4000/10001", "10001/6000/10001", "10001/8000/10001", "10001/10000/10001", "10001/10001/10001");
         assertThat(store.findByEmail("user9999@bulk.example").orElseThrow().attributes()).containsExactly(Map.entry("n", "9999"));
 
         problems.clear();

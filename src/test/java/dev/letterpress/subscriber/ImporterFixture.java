@@ -25,7 +25,7 @@ abstract class ImporterFixture {
 
     MailingList list;
     final List<CsvImporter.RowProblem> problems = new ArrayList<>();
-    /** "read/written" per call. */
+    /** "read/written/toWrite" per call. */
     final List<String> progress = new ArrayList<>();
     final CsvImporter.Listener listener = new CsvImporter.Listener() {
         @Override
@@ -34,8 +34,8 @@ abstract class ImporterFixture {
         }
 
         @Override
-        public void progress(long rowsRead, long rowsWritten) {
-            progress.add(rowsRead + "/" + rowsWritten);
+        public void progress(long rowsRead, long rowsWritten, long rowsToWrite) {
+            progress.add(rowsRead + "/" + rowsWritten + "/" + rowsToWrite);
         }
     };
 

@@ -1,6 +1,7 @@
 package dev.letterpress.subscriber;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class SpilledImportTest extends ImporterFixture {
             }
             assertThat(store.findByEmail("r17@spill.example").orElseThrow().name()).isEqualTo("Row " + firstLineOf17);
             assertThat(jdbc.count("SELECT COUNT(*) FROM subscriptions WHERE list_id = ?", list.id())).isEqualTo(300);
-            assertThat(progress.get(progress.size() - 1)).isEqualTo("303/302");
+            assertThat(progress.get(progress.size() - 1)).isEqualTo("303/302/302"); // the invalid row is not among those to write
 
             problems.clear();
             CsvImporter.Report again = run(csv.toString());
@@ -43,6 +44,40 @@ class SpilledImportTest extends ImporterFixture {
             assertThat(again.added() + again.updated() + again.subscribed()).isZero();
             assertThat(again.duplicates()).isEqualTo(2);
         } finally {
+            importer.runRows = AddressOrder.RUN_ROWS;
+        }
+    }
+
+    @Test
+    void anInterruptWhileWritingStopsTheImportAndImportingAgainCompletesIt() {
+        importer.runRows = 1_000; // spilled, so the interrupt may also land in a temporary file's read
+        StringBuilder csv = new StringBuilder("email,name\n");
+        for (int i = 0; i < 9_000; i++) {
+            csv.append("s").append((i * 7919) % 9_000).append("@stop.example,Row ").append(i).append('\n');
+        }
+        CsvImporter.Listener interruptAfterFirstChunk = new CsvImporter.Listener() {
+            @Override
+            public void problem(CsvImporter.RowProblem problem) {}
+
+            @Override
+            public void progress(long rowsRead, long rowsWritten, long rowsToWrite) {
+                if (rowsWritten == CsvImporter.CHUNK) {
+                    Thread.currentThread().interrupt(); // as a shutdown's shutdownNow() does to the import's thread
+                }
+            }
+        };
+        try {
+            assertThatThrownBy(() -> importer.importCsv(new java.io.StringReader(csv.toString()), "stop.csv", list, Subscription.CONFIRMED,
+                    interruptAfterFirstChunk)).isInstanceOf(IllegalStateException.class).hasMessageContaining("interrupted");
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            // the chunk before the interrupt stays; none after it was written
+            assertThat(jdbc.count("SELECT COUNT(*) FROM subscriptions WHERE list_id = ?", list.id())).isEqualTo(CsvImporter.CHUNK);
+            CsvImporter.Report again = run(csv.toString());
+            assertThat(again.added()).isEqualTo(9_000 - CsvImporter.CHUNK);
+            assertThat(again.unchanged()).isEqualTo(CsvImporter.CHUNK);
+            assertThat(jdbc.count("SELECT COUNT(*) FROM subscriptions WHERE list_id = ?", list.id())).isEqualTo(9_000);
+        } finally {
+            Thread.interrupted();
             importer.runRows = AddressOrder.RUN_ROWS;
         }
     }
