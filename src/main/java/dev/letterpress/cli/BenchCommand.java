@@ -32,7 +32,8 @@ final class BenchCommand {
         @Option(names = "--dir", description = "Work directory (default: a new temporary directory, deleted afterwards).")
         Path dir;
 
-        @Option(names = "--db-url", description = "A jdbc:h2: URL to try instead of the default; {dir} stands for the work directory's db folder.")
+        @Option(names = "--db-url", description = "A JDBC URL to try instead of the default: other H2 settings ({dir} stands for the work "
+                + "directory's db folder), or an empty PostgreSQL database (user and password as URL parameters).")
         String dbUrl;
 
         @Option(names = "--warmup", paramLabel = "W", defaultValue = "0",
