@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
-/** One connection and its prepared statements for a whole import; a transaction per chunk of rows. */
+/**
+ * One connection and its prepared statements for a whole import; a transaction per chunk of rows. The rows come in
+ * address order ({@link AddressOrder}), so a duplicate's first line is in its own chunk or ends the one before.
+ */
 final class ImportWriter implements AutoCloseable {
     /** Tries of a chunk that collided with a concurrent writer's new address (SQLSTATE 23505 in H2 and PostgreSQL). */
     private static final int ATTEMPTS = 3;
@@ -38,8 +41,8 @@ final class ImportWriter implements AutoCloseable {
     private final PreparedStatement insert;
     private final PreparedStatement subscribe;
     private final PreparedStatement erased;
-    /** Subscriber ids this import has met in committed chunks: a duplicate in the file is a second meeting. */
-    private final IdSet seen = new IdSet();
+    /** The first line of the last address in the chunks committed so far: a duplicate of it may start the next chunk. */
+    private CsvImporter.Row previous;
 
     ImportWriter(Connection c, Sql sql, Clock clock, UnaryOperator<String> erasureMarker, long listId, long importId, String status,
                  String consent) throws SQLException {
@@ -78,7 +81,7 @@ final class ImportWriter implements AutoCloseable {
         }
         Map<String, CsvImporter.Row> byKey = new LinkedHashMap<>();
         for (CsvImporter.Row row : chunk) {
-            CsvImporter.Row earlier = byKey.putIfAbsent(row.key(), row);
+            CsvImporter.Row earlier = previous != null && previous.key().equals(row.key()) ? previous : byKey.putIfAbsent(row.key(), row);
             if (earlier != null) {
                 counts[4]++;
                 listener.problem(new CsvImporter.RowProblem(row.line(), CsvImporter.RowProblem.Kind.DUPLICATE, row.email() + " already appears on line " + earlier.line()));
@@ -88,9 +91,8 @@ final class ImportWriter implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             long[] found = new long[counts.length];
             List<CsvImporter.RowProblem> problems = new ArrayList<>();
-            List<Long> met = new ArrayList<>();
             try {
-                write(new LinkedHashMap<>(byKey), now, found, problems::add, met);
+                write(new LinkedHashMap<>(byKey), now, found, problems::add);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -107,13 +109,16 @@ final class ImportWriter implements AutoCloseable {
                 counts[i] += found[i];
             }
             problems.forEach(listener::problem);
-            met.forEach(seen::add);
+            CsvImporter.Row last = byKey.get(chunk.get(chunk.size() - 1).key());
+            if (last != null) { // null: the whole chunk repeated the previous address
+                previous = last;
+            }
             return;
         }
     }
 
-    /** One attempt at a chunk, inside its transaction: counts, problems and subscriber ids met go to the caller. */
-    private void write(Map<String, CsvImporter.Row> byKey, Instant now, long[] counts, CsvImporter.Listener listener, List<Long> met) throws SQLException {
+    /** One attempt at a chunk, inside its transaction: counts and problems go to the caller. */
+    private void write(Map<String, CsvImporter.Row> byKey, Instant now, long[] counts, CsvImporter.Listener listener) throws SQLException {
         if (erased != null) {
             dropErased(byKey, counts, listener);
             if (byKey.isEmpty()) {
@@ -137,12 +142,6 @@ final class ImportWriter implements AutoCloseable {
                 fresh.add(row);
                 continue;
             }
-            if (seen.contains(old.id())) {
-                counts[4]++;
-                listener.problem(new CsvImporter.RowProblem(row.line(), CsvImporter.RowProblem.Kind.DUPLICATE, row.email() + " appears earlier in this file"));
-                continue;
-            }
-            met.add(old.id());
             if (!old.onList()) {
                 toSubscribe.add(old.id());
             }
@@ -155,7 +154,7 @@ final class ImportWriter implements AutoCloseable {
                 continue;
             }
             if (Objects.equals(name, old.name()) && json.equals(old.attributes())) {
-                counts[3]++; // nothing to write: the id set above, not a last_import touch, finds later duplicates
+                counts[3]++; // nothing to write
             } else {
                 Jdbc.bind(update, name, json, importId, now, old.id());
                 update.addBatch();
@@ -184,7 +183,6 @@ final class ImportWriter implements AutoCloseable {
             try (ResultSet ids = insert.getGeneratedKeys()) {
                 while (ids.next()) {
                     long id = ids.getLong(1);
-                    met.add(id);
                     toSubscribe.add(id);
                     inserted++;
                 }

@@ -49,6 +49,23 @@ class SpilledImportTest extends ImporterFixture {
     }
 
     @Test
+    void aDuplicateThatStartsTheNextChunkNamesTheLineOfTheOneThatEndedTheLast() {
+        StringBuilder csv = new StringBuilder("email\n");
+        csv.append("b1999@edge.example\n"); // line 2: sorts last of the first chunk of 2,000
+        for (int i = 0; i < 1_999; i++) {
+            csv.append(String.format("b%04d@edge.example%n", i));
+        }
+        csv.append("B1999@EDGE.example\n"); // line 2,002: sorts first into the second chunk
+        CsvImporter.Report report = run(csv.toString());
+        assertThat(report.added()).isEqualTo(2_000);
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(2_002);
+            assertThat(p.kind()).isEqualTo(CsvImporter.RowProblem.Kind.DUPLICATE);
+            assertThat(p.reason()).isEqualTo("B1999@EDGE.example already appears on line 2");
+        });
+    }
+
+    @Test
     void anInterruptWhileWritingStopsTheImportAndImportingAgainCompletesIt() {
         importer.runRows = 1_000; // spilled, so the interrupt may also land in a temporary file's read
         StringBuilder csv = new StringBuilder("email,name\n");
