@@ -23,8 +23,9 @@ import java.util.List;
 
 /**
  * Imports a CSV file ({@code email,name,...attributes}) into a list in chunks: bounded memory on any file size
- * (past one sorted run, temporary disk of a few times the good rows' text: {@link AddressOrder}). Bad rows are reported with their line number and skipped; the good rows import. Re-importing
- * the same file changes nothing, and an existing subscription (an unsubscribe above all) is never overridden.
+ * (past one sorted run, temporary disk of a few times the good rows' text: {@link AddressOrder}). Bad rows are
+ * reported with their line number and skipped; the good rows import. Re-importing the same file changes nothing,
+ * and an existing subscription (an unsubscribe above all) is never overridden.
  */
 public final class CsvImporter {
     static final int CHUNK = 2_000;
@@ -102,7 +103,7 @@ public final class CsvImporter {
     private final javax.sql.DataSource dataSource;
     private final Sql sql = Sql.load("subscribers");
     private final Clock clock;
-    /** Where sorted runs spill (the system's temporary directory if null): in data.dir, on the database's disk, not a small /tmp. */
+    /** Where sorted runs spill (the system's temporary directory if null): data.dir, the database's disk, not a small /tmp. */
     private final java.nio.file.Path spillDir;
     /** Rows per sorted run before it spills to a temporary file; tests make it small to spill and merge. */
     int runRows = AddressOrder.RUN_ROWS;
@@ -132,8 +133,8 @@ public final class CsvImporter {
 
     /**
      * Reads, parses and validates on a second thread while this one puts the good rows in address order
-     * ({@link AddressOrder}: sorted runs, spilled to temporary files past 50,000 good rows or 6 M characters), then writes them a chunk per
-     * transaction: memory stays bounded on any file size. The listener is only ever called on the caller's thread:
+     * ({@link AddressOrder}: sorted runs, spilled to temporary files past 50,000 good rows or 6 M characters), then
+     * writes them a chunk per transaction: memory stays bounded on any file size. The listener is only ever called on the caller's thread:
      * invalid rows in file order while reading, then duplicates (and rows refused against what is stored) in address
      * order while writing. A failure part-way leaves the chunks before it imported; importing the file again
      * completes it and changes nothing twice.
