@@ -60,7 +60,8 @@ final class ImportJobs implements AutoCloseable {
             }
             // reading and sorting takes about a tenth of an import, writing the rest
             long read = totalRows == 0 ? 0 : 10 * Math.min(rowsRead, totalRows) / totalRows;
-            return (int) Math.min(99, rowsToWrite == 0 ? read : 10 + 90 * rowsWritten / rowsToWrite);
+            long toWrite = rowsToWrite; // read once: the importer's thread sets it
+            return (int) Math.min(99, toWrite == 0 ? read : 10 + 90 * rowsWritten / toWrite);
         }
     }
 

@@ -92,10 +92,12 @@ final class AddressOrder implements AutoCloseable {
     }
 
     private static boolean unheld(Path d) throws IOException {
+        if (Files.getLastModifiedTime(d).toInstant().isAfter(java.time.Instant.now().minusSeconds(60))) {
+            return false; // changed within the minute: perhaps made a moment ago, its lock not taken yet
+        }
         Path lockFile = d.resolve(LOCK);
         if (!Files.exists(lockFile)) {
-            // created a moment ago and not locked yet, or left by a crash between the two: only the latter is a minute old
-            return Files.getLastModifiedTime(d).toInstant().isBefore(java.time.Instant.now().minusSeconds(60));
+            return true; // a crash between making the directory and its lock
         }
         try (var channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE)) {
             return channel.tryLock() != null; // released with the channel

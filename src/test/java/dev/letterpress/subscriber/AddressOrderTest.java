@@ -83,15 +83,19 @@ class AddressOrderTest {
 
     @Test
     void leftoversOfAKilledImportAreRemovedButARunningImportsAreNot(@TempDir Path parent) throws IOException {
+        FileTime tenMinutesAgo = FileTime.from(Instant.now().minusSeconds(600));
         Path crashed = Files.createDirectories(parent.resolve("import-123"));
         Files.writeString(crashed.resolve("lock"), ""); // nobody holds it any more
         Files.writeString(crashed.resolve("run-0"), "addresses");
+        Files.setLastModifiedTime(crashed, tenMinutesAgo);
         Path unlockedOld = Files.createDirectories(parent.resolve("import-456")); // killed before it made its lock
-        Files.setLastModifiedTime(unlockedOld, FileTime.from(Instant.now().minusSeconds(600)));
+        Files.setLastModifiedTime(unlockedOld, tenMinutesAgo);
         Path justMade = Files.createDirectories(parent.resolve("import-789")); // its lock may come in a moment
+        Files.writeString(justMade.resolve("lock"), "");
         Path other = Files.createDirectories(parent.resolve("keep-me"));
         try (AddressOrder running = new AddressOrder(1, Long.MAX_VALUE, parent)) {
             running.add(new CsvImporter.Row(2, "a@b.example", "a@b.example", null, "{}")); // spills: makes and locks its directory
+            Files.setLastModifiedTime(running.directory(), tenMinutesAgo); // writing no runs for a while: its lock keeps it
             AddressOrder.removeLeftovers(parent);
             assertThat(crashed).doesNotExist();
             assertThat(unlockedOld).doesNotExist();
